@@ -1,0 +1,1 @@
+"""The command-line shell: thin commands over the service layer."""

@@ -1,0 +1,204 @@
+"""Initiatives and their stage gates."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from synergies.cli.common import DbOption, FormatOption, open_context
+from synergies.cli.output import Format, console, emit
+from synergies.domain.allocation import AllocationMethod, parse_allocation
+from synergies.domain.calendar import Month, parse_date
+from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
+from synergies.domain.money import Money
+from synergies.services import initiatives as service
+from synergies.services.initiatives import InitiativeFilter
+
+initiative_app = typer.Typer(
+    help="One initiative: create, set figures, approve, lock, advance, sign off.",
+    no_args_is_help=True,
+)
+
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Initiative id, e.g. PUR-003.")]
+VersionOption = Annotated[
+    int | None,
+    typer.Option("--if-version", help="Refuse if the initiative is no longer at this version."),
+]
+
+
+def _money(value: Money | None) -> object:
+    return value.rounded().amount if value else None
+
+
+def row(i: Initiative) -> dict[str, object]:
+    f = i.forecast
+    return {
+        "id": i.id, "name": i.name, "function": i.function, "stage": i.stage.value,
+        "stage_name": i.stage.label, "status": i.side_status.value if i.side_status else "",
+        "category": i.category.value, "owner": i.owner,
+        "run_rate": _money(f.run_rate) if f else None,
+        "one_off_costs": _money(f.one_off_costs) if f else None,
+        "currency": f.run_rate.currency if f else "",
+        "start": str(f.start) if f else "", "ramp_months": f.ramp_months if f else None,
+        "plan_locked": i.locked_plan is not None,
+        "partners": ", ".join(f"{p} {w}" for p, w in i.allocation.weights),
+        "signed_off_by": ", ".join(s.partner for s in i.signoffs),
+        "illustrative": i.illustrative, "version": i.version,
+    }  # fmt: skip
+
+
+SHORT = ("id", "name", "function", "stage", "status", "run_rate", "currency", "start", "owner")
+
+
+def initiatives(
+    stage: Annotated[Stage | None, typer.Option(help="Only this stage.")] = None,
+    function: Annotated[str | None, typer.Option(help="Only this function.")] = None,
+    status: Annotated[SideStatus | None, typer.Option(help="Only this side status.")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List initiatives (stage L0 idea ... L5 realized)."""
+    found = service.list_initiatives(open_context(db), InitiativeFilter(stage, function, status))
+    rows = [row(i) for i in found]
+    if fmt is Format.table:
+        rows = [{k: r[k] for k in SHORT} for r in rows]
+    illustrative = any(i.illustrative for i in found)
+    emit(rows, fmt, title="Initiatives",
+         caption="illustrative example data" if illustrative else None)  # fmt: skip
+
+
+@initiative_app.command("show")
+def show(initiative_id: IdArgument, db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+    """Everything about one initiative."""
+    found = service.get(open_context(db), initiative_id.upper())
+    data = row(found)
+    if fmt is Format.table:
+        emit([{"field": k, "value": v} for k, v in data.items()], fmt, title=found.id)
+    else:
+        emit([data], fmt, document=data)
+
+
+@initiative_app.command("add")
+def add(
+    initiative_id: IdArgument,
+    name: Annotated[str, typer.Option(help="What the initiative does.")],
+    function: Annotated[str, typer.Option(help="Business function code, e.g. purchasing.")],
+    owner: Annotated[str, typer.Option(help="Who drives it.")],
+    allocation: Annotated[
+        str, typer.Option(help="Split between partners, e.g. RENAULT=45,NISSAN=55.")
+    ],
+    method: Annotated[
+        AllocationMethod, typer.Option(help="fixed (percent), volume or cost base weights.")
+    ] = AllocationMethod.fixed,
+    category: Annotated[Category, typer.Option(help="Value category.")] = Category.cost_reduction,
+    agreement: Annotated[str | None, typer.Option(help="Agreement it falls under.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Create an initiative at L0 (idea)."""
+    created = service.create(
+        open_context(db),
+        Initiative(
+            id=initiative_id.upper(), name=name, function=function, owner=owner,
+            category=category, allocation=parse_allocation(allocation, method),
+            agreement=agreement.upper() if agreement else None,
+        ),
+    )  # fmt: skip
+    console().print(f"created {created.id} at {created.stage} ({created.stage.label})")
+
+
+@initiative_app.command("update")
+def update(
+    initiative_id: IdArgument,
+    run_rate: Annotated[str, typer.Option(help="Annual saving at full ramp.")],
+    one_off: Annotated[str, typer.Option(help="One-off costs to achieve it.")],
+    start: Annotated[str, typer.Option(help="First month of savings, YYYY-MM.")],
+    currency: Annotated[str, typer.Option(help="Currency of the figures.")] = "EUR",
+    ramp: Annotated[int, typer.Option(help="Months to reach the full run-rate.")] = 12,
+    if_version: VersionOption = None,
+    db: DbOption = None,
+) -> None:
+    """Set the business case (working forecast): run-rate, one-off costs, start, ramp."""
+    figures = PlanFigures(
+        Money.of(run_rate, currency), Money.of(one_off, currency),
+        Month.parse(start, field="--start"), ramp,
+    )  # fmt: skip
+    done = service.update_figures(open_context(db), initiative_id.upper(), figures, if_version)
+    console().print(f"{done.id}: business case set (version {done.version})")
+
+
+@initiative_app.command("advance")
+def advance(
+    initiative_id: IdArgument,
+    to: Annotated[Stage, typer.Option("--to", help="The next stage.")],
+    if_version: VersionOption = None,
+    db: DbOption = None,
+) -> None:
+    """Move through the next stage gate; refused with the reasons when requirements are unmet."""
+    done = service.advance(open_context(db), initiative_id.upper(), to, if_version)
+    console().print(f"{done.id} is now at {done.stage} ({done.stage.label})")
+
+
+@initiative_app.command("approve")
+def approve(
+    initiative_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", help="Approving body, e.g. 'Alliance Board'.")],
+    on: Annotated[str | None, typer.Option(help="Approval date. Default: today.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record the approval an initiative needs for L3."""
+    from datetime import date
+
+    day = parse_date(on, field="--on") if on else date.today()
+    done = service.approve(open_context(db), initiative_id.upper(), by, day)
+    console().print(f"{done.id} approved by {by} on {day.isoformat()}")
+
+
+@initiative_app.command("lock-plan")
+def lock_plan(initiative_id: IdArgument, db: DbOption = None) -> None:
+    """Freeze the business case as the locked plan (needed for L3; never changes after)."""
+    done = service.lock_plan(open_context(db), initiative_id.upper())
+    console().print(f"{done.id}: plan locked")
+
+
+@initiative_app.command("sign-off")
+def sign_off(
+    initiative_id: IdArgument,
+    partner: Annotated[str, typer.Option(help="Partner whose controller signs.")],
+    controller: Annotated[str, typer.Option(help="Name of the signing controller.")],
+    on: Annotated[str | None, typer.Option(help="Date. Default: today.")] = None,
+    db: DbOption = None,
+) -> None:
+    """A partner's controller signs the realized saving off (L5 needs every sharing partner)."""
+    from datetime import date
+
+    day = parse_date(on, field="--on") if on else date.today()
+    done = service.sign_off(
+        open_context(db), initiative_id.upper(), partner.upper(), controller, day
+    )
+    console().print(f"{done.id}: signed off for {partner.upper()} by {controller}")
+
+
+@initiative_app.command("status")
+def status(
+    initiative_id: IdArgument,
+    set_to: Annotated[
+        SideStatus | None, typer.Option("--set", help="at risk, on hold or cancelled.")
+    ] = None,
+    clear: Annotated[bool, typer.Option(help="Clear the side status.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Set or clear the side status (at risk, on hold, cancelled)."""
+    if set_to is None and not clear:
+        from synergies.domain.errors import InvalidInput
+
+        raise InvalidInput("nothing to do", field="--set", fix="give --set STATUS or --clear")
+    done = service.set_status(open_context(db), initiative_id.upper(), None if clear else set_to)
+    console().print(
+        f"{done.id}: status {done.side_status.value if done.side_status else 'cleared'}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(initiatives)
+    app.add_typer(initiative_app, name="initiative")

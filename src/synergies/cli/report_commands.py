@@ -1,0 +1,145 @@
+"""The synergy report: realized by year against the targets, the gap, and a breakdown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from synergies.cli.common import DbOption, FormatOption, open_context
+from synergies.cli.output import Format, console, emit, print_csv, print_json, table
+from synergies.domain.money import Money
+from synergies.reports.synergy_report import Breakdown, SynergyReport
+from synergies.services.reports import synergy_report
+
+BAR_WIDTH = 48
+
+
+def millions(money: Money | None) -> str:
+    if money is None:
+        return ""
+    return f"{money.amount / 1_000_000:,.1f} m"
+
+
+def _year_rows(report: SynergyReport) -> list[dict[str, object]]:
+    return [
+        {"year": y.label, "realized": y.realized.amount,
+         "target": y.target.amount if y.target else None,
+         "one_off_costs": y.one_off_costs.amount,
+         "illustrative_share": round(y.illustrative_share, 4)}
+        for y in report.years
+    ]  # fmt: skip
+
+
+def _breakdown_rows(report: SynergyReport) -> list[dict[str, object]]:
+    return [
+        {str(report.breakdown_by.value): b.key, "realized": b.realized.amount,
+         "share": round(b.share, 4)}
+        for b in report.breakdown
+    ]  # fmt: skip
+
+
+def _document(report: SynergyReport) -> dict[str, object]:
+    return {
+        "currency": report.currency,
+        "calendar": report.calendar,
+        "years": _year_rows(report),
+        "positions": [
+            {"year": p.year, "realized": p.realized.amount, "target_year": p.target_year,
+             "target": p.target.amount, "gap": p.gap.amount, "growth_needed": p.growth_needed}
+            for p in report.positions
+        ],
+        "breakdown_by": report.breakdown_by.value,
+        "breakdown_year": report.breakdown_year,
+        "breakdown": _breakdown_rows(report),
+        "rates": report.rates_note,
+    }  # fmt: skip
+
+
+def burn_up(report: SynergyReport) -> Table:
+    """Bars of realized synergies per year, with each year's target marked."""
+    top = max([y.realized.amount for y in report.years] +
+              [y.target.amount for y in report.years if y.target] + [Decimal(1)])  # fmt: skip
+    grid = Table(title=f"Burn-up to target ({report.currency}, {report.calendar})", box=None)
+    grid.add_column("year")
+    grid.add_column("realized  ▏= target", no_wrap=True)
+    grid.add_column("", justify="right")
+    for y in report.years:
+        filled = int(y.realized.amount / top * BAR_WIDTH)
+        bar = Text("█" * filled, style="green" if y.realized.amount else "grey50")
+        bar.append(" " * (BAR_WIDTH - filled))
+        if y.target:
+            mark = int(y.target.amount / top * BAR_WIDTH)
+            bar = bar[:mark] + Text("▏", style="bold red") + bar[mark + 1 :]
+        label = millions(y.realized) if y.realized.amount else f"target {millions(y.target)}"
+        grid.add_row(y.label, bar, label)
+    return grid
+
+
+def _position_lines(report: SynergyReport) -> Text:
+    text = Text()
+    for p in report.positions:
+        growth = f"{p.growth_needed * 100:.1f}% a year" if p.growth_needed is not None else "n/a"
+        verdict = (
+            "already met" if p.gap.amount <= 0 else f"gap {millions(p.gap)}, growth needed {growth}"
+        )
+        text.append(
+            f"{p.year}: {millions(p.realized)} realized; {p.target_year} target "
+            f"{millions(p.target)}: {verdict}\n"
+        )
+    return text
+
+
+def _print_table(report: SynergyReport) -> None:
+    out = console()
+    years = [
+        {"year": y.label, "realized": millions(y.realized), "target": millions(y.target),
+         "one-off costs": millions(y.one_off_costs),
+         "illustrative split": f"{y.illustrative_share * 100:.0f}%"}
+        for y in report.years
+    ]  # fmt: skip
+    out.print(table(years, title=f"Realized synergies by {report.calendar} ({report.currency})"))
+    out.print(burn_up(report))
+    out.print(_position_lines(report))
+    shares = [
+        {report.breakdown_by.value: b.key, "realized": millions(b.realized),
+         "share": f"{b.share * 100:.1f}%"}
+        for b in report.breakdown
+    ]  # fmt: skip
+    out.print(Group(table(shares, title=f"{report.breakdown_year} by {report.breakdown_by.value}",
+                          caption=report.rates_note)))  # fmt: skip
+
+
+def report(
+    year: Annotated[
+        int | None, typer.Option(help="Year to stand in for the gap and the breakdown.")
+    ] = None,
+    by: Annotated[Breakdown, typer.Option(help="Breakdown of that year.")] = Breakdown.function,
+    currency: Annotated[str, typer.Option(help="Reporting currency (EUR, JPY, ...).")] = "EUR",
+    fiscal_year_of: Annotated[
+        str | None,
+        typer.Option(help="Bucket by this partner's fiscal year (e.g. NISSAN: April-March)."),
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Realized synergies by year against the targets, the gap and the growth it needs."""
+    result = synergy_report(
+        open_context(db), year=year, by=by, currency=currency, fiscal_year_of=fiscal_year_of
+    )
+    if fmt is Format.table:
+        _print_table(result)
+    elif fmt is Format.json:
+        print_json(_document(result))
+    elif by is not None:
+        print_csv(_year_rows(result) if year is None else _breakdown_rows(result))
+    else:
+        emit(_year_rows(result), fmt)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)

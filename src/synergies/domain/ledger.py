@@ -1,0 +1,97 @@
+"""The savings ledger: immutable, dated entries. A mistake is corrected by a reversal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from synergies.domain.calendar import Month
+from synergies.domain.errors import Conflict, InvalidInput
+from synergies.domain.initiatives import Category
+from synergies.domain.money import Money
+
+
+class EntrySource(StrEnum):
+    published = "published"  # a figure the alliance published
+    measured = "measured"  # proven from transactions by the measurement engine
+    imported = "imported"  # loaded from a file
+    entered = "entered"  # typed by a person
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One amount for one partner and month. Signed as it affects synergies, except one-off
+    costs, which are positive costs reported beside the synergies."""
+
+    partner: str
+    period: Month
+    amount: Money
+    category: Category
+    source: EntrySource
+    author: str
+    recorded_at: datetime
+    initiative_id: str | None = None
+    function: str | None = None
+    reverses: int | None = None
+    reason: str = ""
+    illustrative: bool = False
+    lineage: str | None = None
+    id: int | None = None
+
+    @property
+    def is_synergy(self) -> bool:
+        return self.category is not Category.one_off_cost
+
+
+def check_sign(entry: LedgerEntry) -> None:
+    """Savings are positive, dis-synergies negative, one-off costs positive (a cost)."""
+    if entry.reverses is not None:
+        return
+    negative = entry.category is Category.dis_synergy
+    if entry.amount.amount == 0:
+        raise InvalidInput("the amount is zero", field="amount", fix="record a non-zero amount")
+    if negative and entry.amount.amount > 0:
+        raise InvalidInput(
+            "a dis-synergy lowers synergies", field="amount", fix="give it as a negative amount"
+        )
+    if not negative and entry.amount.amount < 0:
+        raise InvalidInput(
+            f"a {entry.category.value} is recorded as a positive amount",
+            field="amount",
+            fix="to correct an entry, reverse it instead of adding a negative one",
+        )
+
+
+def reversal_of(
+    entry: LedgerEntry, *, reversed_ids: Iterable[int], author: str, reason: str, at: datetime
+) -> LedgerEntry:
+    """The entry that nets `entry` to zero. Each entry can be reversed once."""
+    if entry.id is None:
+        raise InvalidInput("only a recorded entry can be reversed", field="entry")
+    if not reason.strip():
+        raise InvalidInput("a reversal needs a reason", field="--reason", fix="say why")
+    if entry.reverses is not None:
+        raise Conflict(
+            f"entry {entry.id} is itself a reversal",
+            field="entry",
+            fix="record a new entry instead of reversing a reversal",
+        )
+    if entry.id in set(reversed_ids):
+        raise Conflict(f"entry {entry.id} is already reversed", field="entry")
+    return LedgerEntry(
+        partner=entry.partner,
+        period=entry.period,
+        amount=-entry.amount,
+        category=entry.category,
+        source=entry.source,
+        author=author,
+        recorded_at=at,
+        initiative_id=entry.initiative_id,
+        function=entry.function,
+        reverses=entry.id,
+        reason=reason.strip(),
+        illustrative=entry.illustrative,
+        lineage=entry.lineage,
+    )

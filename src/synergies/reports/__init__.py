@@ -1,0 +1,1 @@
+"""Reports: pure computations over domain values that the shells render."""

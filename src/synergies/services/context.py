@@ -1,0 +1,56 @@
+"""The context a service call runs in: the store, the actor, the clock, the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+
+from synergies.services.audit import record
+from synergies.services.security import Action, Actor, authorize
+from synergies.storage.store import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    store: Store
+    actor: Actor
+    clock: Callable[[], datetime] = utc_now
+    _conn: Connection | None = field(default=None, repr=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction per outermost call; nested calls join it (all or nothing)."""
+        if self._conn is not None:
+            yield self._conn
+            return
+        with self.store.transaction() as conn:
+            self._conn = conn
+            try:
+                yield conn
+            finally:
+                self._conn = None
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        if self._conn is not None:
+            yield self._conn
+            return
+        with self.store.reading() as conn:
+            yield conn
+
+    def allow(
+        self, action: Action, *, partner: str | None = None, function: str | None = None
+    ) -> None:
+        authorize(self.actor, action, partner=partner, function=function)
+
+    def audit(self, conn: Connection, action: str, subject: str, before: object = None,
+              after: object = None) -> None:  # fmt: skip
+        record(conn, self.actor, action, subject, before, after)

@@ -1,0 +1,50 @@
+"""Load the example alliance into a store, all or nothing, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from synergies.example import initiatives as example_initiatives
+from synergies.example import published
+from synergies.example import structure as example
+from synergies.services import initiatives, ledger, structure
+from synergies.services.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    already_loaded: bool
+    partners: int = 0
+    initiatives: int = 0
+    ledger_entries: int = 0
+
+
+def load_example(ctx: Context) -> Loaded:
+    """Build the example alliance. A store that already holds it is left as it is."""
+    with ctx.transaction():
+        if structure.alliance_name(ctx) == example.ALLIANCE:
+            return Loaded(already_loaded=True)
+        structure.name_alliance(ctx, example.ALLIANCE, example.DESCRIPTION)
+        for partner in example.PARTNERS:
+            structure.add_partner(ctx, partner)
+        for holding in example.SHAREHOLDINGS:
+            structure.add_shareholding(ctx, holding)
+        for agreement in example.AGREEMENTS:
+            structure.add_agreement(ctx, agreement)
+        for person in example.PEOPLE:
+            structure.add_person(ctx, person)
+        for line in example.LINES:
+            structure.add_reporting_line(ctx, line)
+        for function in example.FUNCTIONS:
+            structure.add_function(ctx, function)
+        for target in example.TARGETS:
+            structure.add_target(ctx, target)
+        structure.add_fx_rates(ctx, example.fx_rates(), example.FX_SOURCE)
+        seeds = example_initiatives.initiatives()
+        for initiative in seeds:
+            initiatives.create(ctx, initiative)
+        pairs = [*published.entries(seeds), *published.one_off_costs(seeds)]
+        outcome = ledger.add_many(
+            ctx, [e for e, _ in pairs], [k for _, k in pairs], "example alliance"
+        )
+    return Loaded(False, len(example.PARTNERS), len(seeds), outcome.added)

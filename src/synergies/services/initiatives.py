@@ -1,0 +1,184 @@
+"""Initiatives: create, change figures, move through stage gates, approve, sign off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection
+
+from synergies.domain.errors import Conflict, InvalidInput, NotFound
+from synergies.domain.gates import advance as pass_gate
+from synergies.domain.initiatives import (
+    Approval,
+    Initiative,
+    PlanFigures,
+    SideStatus,
+    SignOff,
+    Stage,
+)
+from synergies.domain.partners import find_partner
+from synergies.services.context import Context
+from synergies.services.security import Action
+from synergies.storage import alliance_rows, initiative_rows
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeFilter:
+    stage: Stage | None = None
+    function: str | None = None
+    status: SideStatus | None = None
+
+
+def list_initiatives(ctx: Context, where: InitiativeFilter | None = None) -> list[Initiative]:
+    ctx.allow(Action.read)
+    where = where or InitiativeFilter()
+    with ctx.reading() as conn:
+        found = initiative_rows.load_initiatives(conn)
+    return [
+        i
+        for i in found
+        if (where.stage is None or i.stage is where.stage)
+        and (where.function is None or i.function == where.function)
+        and (where.status is None or i.side_status is where.status)
+    ]
+
+
+def get(ctx: Context, initiative_id: str) -> Initiative:
+    ctx.allow(Action.read)
+    with ctx.reading() as conn:
+        return initiative_rows.load_initiative(conn, initiative_id)
+
+
+def _check_refs(conn: Connection, i: Initiative) -> None:
+    if i.function not in alliance_rows.load_functions(conn):
+        raise NotFound(
+            f"unknown function {i.function!r}", field="function", fix="see: synergies functions"
+        )
+    partners = alliance_rows.load_partners(conn)
+    for partner, _ in i.allocation.weights:
+        find_partner(partners, partner, field="allocation")
+
+
+def create(ctx: Context, initiative: Initiative) -> Initiative:
+    ctx.allow(Action.manage_initiatives, function=initiative.function)
+    with ctx.transaction() as conn:
+        _check_refs(conn, initiative)
+        initiative_rows.insert_initiative(conn, initiative)
+        initiative_rows.record_stage_change(
+            conn, initiative.id, None, initiative.stage.value, ctx.actor.name, ctx.clock()
+        )
+        ctx.audit(conn, "initiative.create", f"initiative/{initiative.id}", after=initiative)
+    return initiative
+
+
+def _change(
+    ctx: Context, initiative_id: str, action: str, expected_version: int | None, **changes: object
+) -> Initiative:
+    with ctx.transaction() as conn:
+        before = initiative_rows.load_initiative(conn, initiative_id)
+        ctx.allow(Action.manage_initiatives, function=before.function)
+        _check_version(before, expected_version)
+        after = before.with_changes(**changes)
+        initiative_rows.update_initiative(conn, after)
+        ctx.audit(conn, action, f"initiative/{initiative_id}", before, after)
+    return after
+
+
+def _check_version(current: Initiative, expected: int | None) -> None:
+    if expected is not None and expected != current.version:
+        raise Conflict(
+            f"initiative {current.id} is at version {current.version}, not {expected}",
+            field="version",
+            fix="reload it and apply your change again",
+        )
+
+
+def update_figures(
+    ctx: Context, initiative_id: str, figures: PlanFigures, expected_version: int | None = None
+) -> Initiative:
+    """Change the working forecast (the business case); a locked plan never changes."""
+    if figures.run_rate.amount < 0 or figures.one_off_costs.amount < 0:
+        raise InvalidInput("run-rate and one-off costs are positive amounts", field="figures")
+    if figures.ramp_months < 0:
+        raise InvalidInput(
+            "the ramp cannot be negative", field="--ramp", fix="give 0 or more months"
+        )
+    return _change(ctx, initiative_id, "initiative.figures", expected_version, forecast=figures)
+
+
+def advance(
+    ctx: Context, initiative_id: str, to: Stage, expected_version: int | None = None
+) -> Initiative:
+    with ctx.transaction() as conn:
+        before = initiative_rows.load_initiative(conn, initiative_id)
+        ctx.allow(Action.manage_initiatives, function=before.function)
+        _check_version(before, expected_version)
+        after = pass_gate(before, to)
+        initiative_rows.update_initiative(conn, after)
+        initiative_rows.record_stage_change(
+            conn, initiative_id, before.stage.value, to.value, ctx.actor.name, ctx.clock()
+        )
+        ctx.audit(conn, "initiative.advance", f"initiative/{initiative_id}", before, after)
+    return after
+
+
+def approve(ctx: Context, initiative_id: str, body: str, on: date) -> Initiative:
+    if not body.strip():
+        raise InvalidInput("say who approved it", field="--by", fix="e.g. --by 'Alliance Board'")
+    return _change(
+        ctx, initiative_id, "initiative.approve", None, approval=Approval(body.strip(), on)
+    )
+
+
+def lock_plan(ctx: Context, initiative_id: str) -> Initiative:
+    """Freeze the business case as the locked plan; once locked it never changes."""
+    current = get(ctx, initiative_id)
+    if current.locked_plan is not None:
+        raise Conflict(f"the plan of {initiative_id} is already locked", field="initiative")
+    if current.forecast is None:
+        raise InvalidInput(
+            f"{initiative_id} has no business case to lock",
+            field="initiative",
+            fix=f"set figures first: synergies initiative update {initiative_id} --run-rate ...",
+        )
+    return _change(ctx, initiative_id, "initiative.lock_plan", None, locked_plan=current.forecast)
+
+
+def set_status(ctx: Context, initiative_id: str, status: SideStatus | None) -> Initiative:
+    with ctx.transaction() as conn:
+        result = _change(ctx, initiative_id, "initiative.status", None, side_status=status)
+        initiative_rows.record_stage_change(
+            conn, initiative_id, result.stage.value, status.value if status else result.stage.value,
+            ctx.actor.name, ctx.clock(),
+        )  # fmt: skip
+    return result
+
+
+def sign_off(
+    ctx: Context, initiative_id: str, partner: str, controller: str, on: date
+) -> Initiative:
+    """A controller of `partner` signs the realized saving off (needed for L5)."""
+    ctx.allow(Action.sign_off, partner=partner)
+    with ctx.transaction() as conn:
+        before = initiative_rows.load_initiative(conn, initiative_id)
+        if partner not in before.partners():
+            raise InvalidInput(
+                f"{partner} does not share {initiative_id}",
+                field="--partner",
+                fix=f"partners sharing it: {', '.join(before.partners())}",
+            )
+        if any(s.partner == partner for s in before.signoffs):
+            raise Conflict(f"{partner} has already signed {initiative_id} off", field="--partner")
+        if controller.strip().lower() == before.owner.strip().lower():
+            raise InvalidInput(
+                f"{controller} proposed {initiative_id} and cannot sign it off",
+                field="--controller",
+                fix="another controller of the partner must sign",
+            )
+        signature = SignOff(partner, controller.strip(), on)
+        after = before.with_changes(signoffs=(*before.signoffs, signature))
+        initiative_rows.update_initiative(conn, after)
+        initiative_rows.insert_signoff(conn, initiative_id, signature)
+        ctx.audit(conn, "initiative.sign_off", f"initiative/{initiative_id}", before, after)
+    return after

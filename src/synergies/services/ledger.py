@@ -1,0 +1,130 @@
+"""The savings ledger: list, add, import (idempotent) and reverse. Never edit, never delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Connection
+
+from synergies.domain.errors import InvalidInput
+from synergies.domain.initiatives import Initiative
+from synergies.domain.ledger import LedgerEntry, check_sign, reversal_of
+from synergies.domain.partners import find_partner
+from synergies.services.context import Context
+from synergies.services.security import Action
+from synergies.storage import alliance_rows, initiative_rows, ledger_rows
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFilter:
+    initiative: str | None = None
+    partner: str | None = None
+    function: str | None = None
+    source: str | None = None
+
+
+def entries(ctx: Context, where: EntryFilter | None = None) -> list[LedgerEntry]:
+    ctx.allow(Action.read)
+    where = where or EntryFilter()
+    query = ledger_rows.query_entries(
+        initiative=where.initiative, partner=where.partner, function=where.function,
+        source=where.source,
+    )  # fmt: skip
+    with ctx.reading() as conn:
+        return ledger_rows.load_entries(conn, query)
+
+
+class _References:
+    """Partners and initiatives looked up once per batch."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.partners = alliance_rows.load_partners(conn)
+        self.initiatives: dict[str, Initiative] = {}
+
+    def initiative(self, initiative_id: str) -> Initiative:
+        if initiative_id not in self.initiatives:
+            self.initiatives[initiative_id] = initiative_rows.load_initiative(
+                self.conn, initiative_id
+            )
+        return self.initiatives[initiative_id]
+
+    def complete(self, entry: LedgerEntry) -> LedgerEntry:
+        """Check references and fill the function from the initiative."""
+        find_partner(self.partners, entry.partner)
+        check_sign(entry)
+        if entry.initiative_id is None:
+            return entry
+        initiative = self.initiative(entry.initiative_id)
+        if entry.partner not in initiative.partners():
+            raise InvalidInput(
+                f"{entry.partner} does not share {initiative.id}",
+                field="partner",
+                fix=f"partners sharing it: {', '.join(initiative.partners())}",
+            )
+        if entry.function not in (None, initiative.function):
+            raise InvalidInput(
+                f"{initiative.id} belongs to {initiative.function}, not {entry.function}",
+                field="function",
+            )
+        return replace(entry, function=initiative.function)
+
+
+def add(ctx: Context, entry: LedgerEntry) -> LedgerEntry:
+    with ctx.transaction() as conn:
+        full = _References(conn).complete(entry)
+        ctx.allow(Action.record_ledger, partner=full.partner, function=full.function)
+        (new_id,) = ledger_rows.insert_entries(conn, [full])
+        stored = replace(full, id=new_id)
+        ctx.audit(conn, "ledger.add", f"ledger/{new_id}", after=stored)
+    return stored
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    added: int
+    already_there: int
+
+
+def add_many(ctx: Context, batch: list[LedgerEntry], keys: list[str], label: str) -> ImportOutcome:
+    """Append a batch all or nothing; an entry whose key is already stored is skipped."""
+    if len(set(keys)) != len(keys):
+        raise InvalidInput("the batch repeats an import key", field="import_key")
+    with ctx.transaction() as conn:
+        known = ledger_rows.known_import_keys(conn, keys)
+        fresh = [(e, k) for e, k in zip(batch, keys, strict=True) if k not in known]
+        partners = {e.partner for e, _ in fresh}
+        for partner in sorted(partners):
+            ctx.allow(Action.record_ledger, partner=partner)
+        refs = _References(conn)
+        completed = [refs.complete(e) for e, _ in fresh]
+        ids = ledger_rows.insert_entries(conn, completed, [k for _, k in fresh])
+        if ids:
+            ctx.audit(conn, "ledger.import", f"ledger/{ids[0]}-{ids[-1]}", after={
+                "label": label, "added": len(ids), "skipped": len(known),
+                "first_id": ids[0], "last_id": ids[-1],
+            })  # fmt: skip
+    return ImportOutcome(len(fresh), len(known))
+
+
+def reverse(ctx: Context, entry_id: int, reason: str) -> LedgerEntry:
+    with ctx.transaction() as conn:
+        original = ledger_rows.load_entry(conn, entry_id)
+        ctx.allow(Action.record_ledger, partner=original.partner, function=original.function)
+        reversal = reversal_of(
+            original,
+            reversed_ids=ledger_rows.reversed_ids(conn, [entry_id]),
+            author=ctx.actor.name,
+            reason=reason,
+            at=ctx.clock(),
+        )
+        (new_id,) = ledger_rows.insert_entries(conn, [reversal])
+        stored = replace(reversal, id=new_id)
+        ctx.audit(conn, "ledger.reverse", f"ledger/{entry_id}", original, stored)
+    return stored
+
+
+def entry(ctx: Context, entry_id: int) -> LedgerEntry:
+    ctx.allow(Action.read)
+    with ctx.reading() as conn:
+        return ledger_rows.load_entry(conn, entry_id)

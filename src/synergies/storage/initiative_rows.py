@@ -1,0 +1,155 @@
+"""Rows <-> Initiative, with optimistic concurrency on the version column."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from synergies.domain.allocation import AllocationMethod, AllocationRule
+from synergies.domain.calendar import Month
+from synergies.domain.errors import Conflict, NotFound
+from synergies.domain.initiatives import (
+    Approval,
+    Category,
+    Initiative,
+    PlanFigures,
+    SideStatus,
+    SignOff,
+    Stage,
+)
+from synergies.domain.money import Money
+from synergies.storage import tables as t
+
+
+def _figures(r: Any, prefix: str) -> PlanFigures | None:
+    if r[f"{prefix}run_rate"] is None:
+        return None
+    currency = r[f"{prefix}currency"]
+    return PlanFigures(
+        Money(r[f"{prefix}run_rate"], currency),
+        Money(r[f"{prefix}one_off_costs"], currency),
+        Month.parse(r[f"{prefix}start"]),
+        r[f"{prefix}ramp_months"],
+    )
+
+
+def _allocation(r: Any) -> AllocationRule:
+    pairs = tuple(
+        (p, Decimal(w))
+        for p, _, w in (chunk.partition("=") for chunk in r["allocation"].split(","))
+    )
+    return AllocationRule(AllocationMethod(r["allocation_method"]), pairs)
+
+
+def _initiative(r: Any, signs: list[SignOff]) -> Initiative:
+    approval = Approval(r["approval_body"], r["approval_on"]) if r["approval_body"] else None
+    return Initiative(
+        id=r["id"], name=r["name"], function=r["function"], owner=r["owner"],
+        category=Category(r["category"]), allocation=_allocation(r), stage=Stage(r["stage"]),
+        side_status=SideStatus(r["side_status"]) if r["side_status"] else None,
+        forecast=_figures(r, ""), locked_plan=_figures(r, "plan_"), approval=approval,
+        signoffs=tuple(signs), agreement=r["agreement"], illustrative=r["illustrative"],
+        version=r["version"],
+    )  # fmt: skip
+
+
+def _signoffs(conn: Connection, ids: list[str] | None = None) -> dict[str, list[SignOff]]:
+    query = select(t.signoffs).order_by(t.signoffs.c.partner)
+    if ids is not None:
+        query = query.where(t.signoffs.c.initiative.in_(ids))
+    found: dict[str, list[SignOff]] = {}
+    for r in conn.execute(query).mappings():
+        found.setdefault(r["initiative"], []).append(
+            SignOff(r["partner"], r["controller"], r["on"])
+        )
+    return found
+
+
+def load_initiatives(conn: Connection) -> list[Initiative]:
+    signs = _signoffs(conn)
+    rows = conn.execute(select(t.initiatives).order_by(t.initiatives.c.id)).mappings()
+    return [_initiative(r, signs.get(r["id"], [])) for r in rows]
+
+
+def load_initiative(conn: Connection, initiative_id: str) -> Initiative:
+    row = (
+        conn.execute(select(t.initiatives).where(t.initiatives.c.id == initiative_id))
+        .mappings()
+        .one_or_none()
+    )
+    if row is None:
+        raise NotFound(
+            f"unknown initiative {initiative_id!r}",
+            field="initiative",
+            fix="list them with: synergies initiatives",
+        )
+    return _initiative(row, _signoffs(conn, [initiative_id]).get(initiative_id, []))
+
+
+def _values(i: Initiative) -> dict[str, object]:
+    values: dict[str, object] = {
+        "id": i.id, "name": i.name, "function": i.function, "owner": i.owner,
+        "category": i.category.value, "stage": i.stage.value,
+        "side_status": i.side_status.value if i.side_status else None,
+        "allocation_method": i.allocation.method.value,
+        "allocation": ",".join(f"{p}={w}" for p, w in i.allocation.weights),
+        "approval_body": i.approval.body if i.approval else None,
+        "approval_on": i.approval.on if i.approval else None,
+        "agreement": i.agreement, "illustrative": i.illustrative, "version": i.version,
+    }  # fmt: skip
+    for prefix, figures in (("", i.forecast), ("plan_", i.locked_plan)):
+        values[f"{prefix}currency"] = figures.run_rate.currency if figures else None
+        values[f"{prefix}run_rate"] = figures.run_rate.amount if figures else None
+        values[f"{prefix}one_off_costs"] = figures.one_off_costs.amount if figures else None
+        values[f"{prefix}start"] = str(figures.start) if figures else None
+        values[f"{prefix}ramp_months"] = figures.ramp_months if figures else None
+    return values
+
+
+def insert_initiative(conn: Connection, i: Initiative) -> None:
+    if conn.execute(select(t.initiatives.c.id).where(t.initiatives.c.id == i.id)).first():
+        raise Conflict(f"initiative {i.id} already exists", field="id", fix="choose another id")
+    conn.execute(insert(t.initiatives).values(**_values(i)))
+    for s in i.signoffs:
+        insert_signoff(conn, i.id, s)
+
+
+def update_initiative(conn: Connection, i: Initiative) -> None:
+    """Write `i` over version `i.version - 1`; a stale write changes nothing and says so."""
+    done = conn.execute(
+        update(t.initiatives)
+        .where(t.initiatives.c.id == i.id, t.initiatives.c.version == i.version - 1)
+        .values(**_values(i))
+    )
+    if done.rowcount != 1:
+        raise Conflict(
+            f"initiative {i.id} was changed by someone else",
+            field="version",
+            fix="reload it and apply your change again",
+        )
+
+
+def insert_signoff(conn: Connection, initiative_id: str, s: SignOff) -> None:
+    conn.execute(
+        insert(t.signoffs).values(
+            initiative=initiative_id, partner=s.partner, controller=s.controller, on=s.on
+        )
+    )
+
+
+def record_stage_change(
+    conn: Connection, initiative_id: str, before: str | None, after: str, actor: str, at: datetime
+) -> None:
+    conn.execute(
+        insert(t.stage_history).values(
+            initiative=initiative_id, from_stage=before, to_stage=after, at=at, actor=actor
+        )
+    )
+
+
+def stage_history(conn: Connection) -> list[dict[str, Any]]:
+    query = select(t.stage_history).order_by(t.stage_history.c.at, t.stage_history.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,98 @@
+"""Rows <-> LedgerEntry. Only inserts: the ledger is append-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Select, insert, select
+
+from synergies.domain.calendar import Month
+from synergies.domain.errors import NotFound
+from synergies.domain.initiatives import Category
+from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.domain.money import Money
+from synergies.storage import tables as t
+
+L = t.ledger_entries
+
+
+def _entry(r: Any) -> LedgerEntry:
+    return LedgerEntry(
+        partner=r["partner"], period=Month.parse(r["period"]),
+        amount=Money(r["amount"], r["currency"]), category=Category(r["category"]),
+        source=EntrySource(r["source"]), author=r["author"], recorded_at=r["recorded_at"],
+        initiative_id=r["initiative_id"], function=r["function"], reverses=r["reverses"],
+        reason=r["reason"], illustrative=r["illustrative"], lineage=r["lineage"], id=r["id"],
+    )  # fmt: skip
+
+
+def query_entries(
+    *,
+    initiative: str | None = None,
+    partner: str | None = None,
+    function: str | None = None,
+    source: str | None = None,
+) -> Select[Any]:
+    query = select(L).order_by(L.c.id)
+    if initiative:
+        query = query.where(L.c.initiative_id == initiative)
+    if partner:
+        query = query.where(L.c.partner == partner)
+    if function:
+        query = query.where(L.c.function == function)
+    if source:
+        query = query.where(L.c.source == source)
+    return query
+
+
+def load_entries(conn: Connection, query: Select[Any] | None = None) -> list[LedgerEntry]:
+    return [
+        _entry(r) for r in conn.execute(query if query is not None else query_entries()).mappings()
+    ]
+
+
+def load_entry(conn: Connection, entry_id: int) -> LedgerEntry:
+    row = conn.execute(select(L).where(L.c.id == entry_id)).mappings().one_or_none()
+    if row is None:
+        raise NotFound(
+            f"no ledger entry {entry_id}", field="entry", fix="list entries with: synergies ledger"
+        )
+    return _entry(row)
+
+
+def reversed_ids(conn: Connection, entry_ids: list[int]) -> set[int]:
+    query = select(L.c.reverses).where(L.c.reverses.in_(entry_ids))
+    return {r for (r,) in conn.execute(query)}
+
+
+def known_import_keys(conn: Connection, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found |= {
+            k for (k,) in conn.execute(select(L.c.import_key).where(L.c.import_key.in_(chunk)))
+        }
+    return found
+
+
+def _row(entry: LedgerEntry, key: str | None) -> dict[str, object]:
+    return {
+        "partner": entry.partner, "period": str(entry.period), "amount": entry.amount.amount,
+        "currency": entry.amount.currency, "category": entry.category.value,
+        "source": entry.source.value, "author": entry.author, "recorded_at": entry.recorded_at,
+        "initiative_id": entry.initiative_id, "function": entry.function,
+        "reverses": entry.reverses, "reason": entry.reason, "illustrative": entry.illustrative,
+        "lineage": entry.lineage, "import_key": key,
+    }  # fmt: skip
+
+
+def insert_entries(
+    conn: Connection, entries: list[LedgerEntry], import_keys: list[str | None] | None = None
+) -> list[int]:
+    """Append entries in one round of batched statements; return their ids in order."""
+    if not entries:
+        return []
+    keys = import_keys or [None] * len(entries)
+    rows = [_row(e, k) for e, k in zip(entries, keys, strict=True)]
+    result = conn.execute(insert(L).returning(L.c.id, sort_by_parameter_order=True), rows)
+    return [row.id for row in result]

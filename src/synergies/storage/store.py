@@ -1,0 +1,74 @@
+"""The store: an engine whose schema is current, and the transactions the services run in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from synergies.domain.errors import Conflict, NotFound
+from synergies.storage import engine as engines
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @classmethod
+    def open(cls, db: str | None) -> Store:
+        """Open an existing store whose schema is at the newest migration, or say what to do."""
+        url = engines.resolve_url(db)
+        store = cls(engines.make_engine(url))
+        try:
+            current = engines.current_revision(store.engine)
+        except OperationalError as exc:
+            raise NotFound(
+                f"cannot open the store at {store.url}: {exc.orig}",
+                field="--db",
+                fix="check the URL, or create a store with: synergies init",
+            ) from None
+        if current is None:
+            raise NotFound(
+                f"no alliance store at {store.url}",
+                field="--db",
+                fix=f"create one with: synergies init --db {url}",
+            )
+        head = engines.head_revision(store.engine)
+        if current != head:
+            raise Conflict(
+                f"the store's schema is at {current}, this version needs {head}",
+                field="--db",
+                fix="run: synergies db upgrade",
+            )
+        return store
+
+    @classmethod
+    def create(cls, db: str | None) -> Store:
+        """Create an empty store (schema at the newest migration); refuse an existing one."""
+        url = engines.resolve_url(db)
+        store = cls(engines.make_engine(url))
+        if engines.has_tables(store.engine):
+            raise Conflict(
+                f"{store.url} already holds tables",
+                field="--db",
+                fix="use it as it is, run 'synergies db upgrade', or name a new store",
+            )
+        engines.upgrade(store.engine)
+        return store
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """All or nothing: a failure anywhere inside leaves the store as it was."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            yield connection

@@ -1,0 +1,235 @@
+"""The store's schema. Alembic migrations are written against this metadata."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from synergies.storage.types import Amount, DecimalText
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+alliance = Table(
+    "alliance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("home_currency", String(3), nullable=False),
+    Column("fiscal_year_start", Integer, nullable=False),
+    Column("member", Boolean, nullable=False),
+)
+
+shareholdings = Table(
+    "shareholdings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("holder", ForeignKey("partners.code"), nullable=False),
+    Column("held", ForeignKey("partners.code"), nullable=False),
+    Column("percent", DecimalText, nullable=False),
+    Column("voting", Boolean, nullable=False),
+    Column("since", Date),
+    UniqueConstraint("holder", "held", name="uq_shareholdings_holder_held"),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("parties", Text, nullable=False),  # comma-separated partner codes
+    Column("signed", Date, nullable=False),
+    Column("excluded_from_synergies", Boolean, nullable=False),
+)
+
+scope_clauses = Table(
+    "scope_clauses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("agreement", ForeignKey("agreements.code"), nullable=False),
+    Column("amendment", String(200)),  # reference of the amendment that added it, if any
+    Column("amendment_signed", Date),
+    Column("reference", String(200), nullable=False),
+    Column("activity", String(200), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("effective_to", Date),
+    Column("note", Text, nullable=False, default=""),
+    Column("aliases", Text, nullable=False, default=""),  # '|'-separated
+)
+
+functions = Table(
+    "functions",
+    metadata,
+    Column("code", String(60), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("executive", String(60)),
+)
+
+convergence_events = Table(
+    "convergence_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("function", ForeignKey("functions.code"), nullable=False),
+    Column("stage", String(20), nullable=False),
+    Column("since", Date, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", String(60), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("company", String(20), nullable=False),
+    Column("function", String(60)),
+    Column("illustrative", Boolean, nullable=False),
+)
+
+reporting_lines = Table(
+    "reporting_lines",
+    metadata,
+    Column("person", ForeignKey("people.id"), primary_key=True),
+    Column("manager", ForeignKey("people.id"), primary_key=True),
+    Column("kind", String(10), nullable=False),
+)
+
+initiatives = Table(
+    "initiatives",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("function", ForeignKey("functions.code"), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("category", String(30), nullable=False),
+    Column("stage", String(2), nullable=False),
+    Column("side_status", String(20)),
+    Column("allocation_method", String(20), nullable=False),
+    Column("allocation", Text, nullable=False),  # 'RENAULT=45,NISSAN=55'
+    Column("currency", String(3)),
+    Column("run_rate", Amount),
+    Column("one_off_costs", Amount),
+    Column("start", String(7)),
+    Column("ramp_months", Integer),
+    Column("plan_currency", String(3)),
+    Column("plan_run_rate", Amount),
+    Column("plan_one_off_costs", Amount),
+    Column("plan_start", String(7)),
+    Column("plan_ramp_months", Integer),
+    Column("approval_body", String(200)),
+    Column("approval_on", Date),
+    Column("agreement", String(40)),
+    Column("illustrative", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+signoffs = Table(
+    "signoffs",
+    metadata,
+    Column("initiative", ForeignKey("initiatives.id"), primary_key=True),
+    Column("partner", ForeignKey("partners.code"), primary_key=True),
+    Column("controller", String(200), nullable=False),
+    Column("on", Date, nullable=False),
+)
+
+stage_history = Table(
+    "stage_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("initiative", ForeignKey("initiatives.id"), nullable=False),
+    Column("from_stage", String(2)),
+    Column("to_stage", String(20), nullable=False),  # a stage, or a side status
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("function", String(60)),
+    Column("amount", Amount, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("illustrative", Boolean, nullable=False),
+)
+
+fx_rates = Table(
+    "fx_rates",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("per_eur", DecimalText, nullable=False),
+    Column("source", String(200), nullable=False, default=""),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("partner", ForeignKey("partners.code"), nullable=False),
+    Column("period", String(7), nullable=False, index=True),
+    Column("amount", Amount, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("category", String(30), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("initiative_id", ForeignKey("initiatives.id"), index=True),
+    Column("function", String(60)),
+    Column("reverses", ForeignKey("ledger_entries.id"), unique=True),
+    Column("reason", Text, nullable=False, default=""),
+    Column("illustrative", Boolean, nullable=False),
+    Column("lineage", Text),
+    # Makes a repeated import or posting a no-op: same key, nothing added twice.
+    Column("import_key", String(128), unique=True),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("before", Text),
+    Column("after", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -1,0 +1,78 @@
+"""The synergy report on both backends: years, targets, gap, currency and fiscal calendars."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from synergies.domain.errors import InvalidInput
+from synergies.example.structure import EUR_JPY
+from synergies.reports.synergy_report import Breakdown
+from synergies.services.context import Context
+from synergies.services.reports import synergy_report
+
+
+def test_2015_against_the_2018_target(example_ctx: Context) -> None:
+    report = synergy_report(example_ctx, year=2015)
+    realized = {y.year: y.realized.amount for y in report.years}
+    assert realized[2015] == Decimal("4300000000.00")
+    assert realized[2009] == Decimal("1500000000.00")
+    to_2018 = next(p for p in report.positions if p.target_year == 2018)
+    assert to_2018.gap.amount == Decimal("1200000000")
+    # (5.5 / 4.3) ** (1/3) - 1
+    assert float(to_2018.growth_needed or 0) == pytest.approx(0.085504, abs=1e-6)
+
+
+def test_the_breakdown_sums_to_the_year(example_ctx: Context) -> None:
+    for by in Breakdown:
+        report = synergy_report(example_ctx, year=2014, by=by)
+        assert sum(b.realized.amount for b in report.breakdown) == Decimal("3800000000.00")
+
+
+def test_2009_by_function_shows_the_published_parts(example_ctx: Context) -> None:
+    report = synergy_report(example_ctx, year=2009, by=Breakdown.function)
+    by_function = {b.key: b.realized.amount for b in report.breakdown}
+    assert by_function["manufacturing-scm"] == Decimal("363000000.00")
+    assert by_function["engineering"] == Decimal("568000000.00")  # powertrain 289 + engineering 279
+
+
+def test_2009_split_equally_between_partners(example_ctx: Context) -> None:
+    report = synergy_report(example_ctx, year=2009, by=Breakdown.partner)
+    assert {b.key: b.realized.amount for b in report.breakdown} == {
+        "RENAULT": Decimal("750000000.00"),
+        "NISSAN": Decimal("750000000.00"),
+    }
+
+
+def test_yen_at_each_months_rate(example_ctx: Context) -> None:
+    report = synergy_report(example_ctx, currency="JPY")
+    realized = {y.year: y.realized.amount for y in report.years}
+    # Every 2015 month uses the same illustrative rate, so the year converts at that rate.
+    assert realized[2015] == Decimal("4300000000") * Decimal(EUR_JPY[2015])
+
+
+def test_nissan_fiscal_years_straddle_calendar_years(example_ctx: Context) -> None:
+    report = synergy_report(example_ctx, fiscal_year_of="NISSAN")
+    realized = {y.label: y.realized.amount for y in report.years}
+    # FY2015 = April-December 2015 (9/12 of 4.3 bn) + January-March 2016 (3/12 of 5.0 bn).
+    # Each (function, initiative, partner) amount is split over months to the cent, so a month
+    # may carry a leftover cent of each of its ~20 splits.
+    fy2015 = Decimal("4300000000") * 9 / 12 + Decimal("5000000000") * 3 / 12
+    assert abs(realized["FY2015"] - fy2015) <= Decimal("1.00")
+    assert abs(realized["FY2008"] - Decimal("1500000000") * 3 / 12) <= Decimal("1.00")
+    assert sum(realized.values()) == sum(
+        y.realized.amount for y in synergy_report(example_ctx).years
+    )
+    assert report.calendar == "fiscal year of NISSAN"
+
+
+def test_a_year_without_data_is_refused_with_the_range(example_ctx: Context) -> None:
+    with pytest.raises(InvalidInput) as error:
+        synergy_report(example_ctx, year=2030)
+    assert error.value.fix == "pick a year from 2009 to 2017"
+
+
+def test_an_unknown_currency_is_refused(example_ctx: Context) -> None:
+    with pytest.raises(InvalidInput, match="unknown currency"):
+        synergy_report(example_ctx, currency="XXX")
