@@ -233,3 +233,38 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+measurement_runs = Table(
+    "measurement_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(500), nullable=False, index=True),  # where the data was read
+    Column("fingerprint_hash", String(64), nullable=False),
+    Column("fingerprint", Text, nullable=False),  # files, sizes, hashes, row counts (JSON)
+    Column("method_version", String(40), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("reporting_currency", String(3), nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("summary", Text, nullable=False),  # aggregate figures (JSON), not confidential
+    Column("entries_added", Integer, nullable=False),
+    Column("entries_reversed", Integer, nullable=False),
+)
+
+# Line-level measurement detail is confidential to the partner that owns the lines.
+measurement_details = Table(
+    "measurement_details",
+    metadata,
+    Column("run_id", ForeignKey("measurement_runs.id"), primary_key=True),
+    Column("partner", ForeignKey("partners.code"), primary_key=True),
+    Column("detail", Text, nullable=False),  # JSON: double claims, leakage, unmeasurable lines
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("locked_at", DateTime(timezone=True), nullable=False),
+    Column("locked_by", String(200), nullable=False),
+    Column("content", Text, nullable=False),  # JSON: every L3+ initiative with its figures
+)
