@@ -22,7 +22,7 @@ def test_the_example_has_initiatives_at_every_stage(example_ctx: Context) -> Non
     stages = {i.stage for i in initiatives.list_initiatives(example_ctx)}
     assert stages == set(Stage)
     purchasing = initiatives.list_initiatives(example_ctx, InitiativeFilter(function="purchasing"))
-    assert [i.id for i in purchasing] == ["PUR-001", "PUR-002", "PUR-003", "PUR-004"]
+    assert [i.id for i in purchasing] == ["PUR-001", "PUR-002", "PUR-003", "PUR-004", "PUR-005"]
 
 
 def test_an_initiative_walks_through_every_gate(example_ctx: Context) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from synergies.cli import (
     audit_commands,
+    forecast_commands,
     initiative_commands,
     ledger_commands,
     report_commands,
@@ -36,6 +37,7 @@ for module in (
     ledger_commands,
     report_commands,
     audit_commands,
+    forecast_commands,
 ):
     module.register(app)
 

@@ -99,11 +99,11 @@ def _function_split(figure: YearFigure) -> dict[str | None, Money]:
 def _initiative_split(
     function: str | None, amount: Money, year: int, initiatives: list[Initiative]
 ) -> dict[str | None, Money]:
-    """Share a function's amount among its running initiatives (by run-rate), 20% unattributed."""
+    """Share a function's amount among its executed initiatives (by run-rate), 20% unattributed."""
     running = [
         i for i in initiatives
         if i.function == function and i.agreement is None and i.forecast is not None
-        and i.forecast.start.year <= year
+        and i.stage.rank >= 4 and i.forecast.start.year <= year
     ]  # fmt: skip
     if not running:
         return {None: amount}

@@ -1,0 +1,199 @@
+"""From the store to the forecast engine: the live portfolio, the baseline, the targets and
+stage probabilities calibrated from the store's own history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from synergies.domain.calendar import Month
+from synergies.domain.errors import InvalidInput
+from synergies.domain.fx import FxTable
+from synergies.domain.initiatives import Initiative, PlanFigures, SideStatus, Stage
+from synergies.domain.money import Money
+from synergies.forecasting import (
+    Baseline,
+    CalibratedProbability,
+    ForecastInitiative,
+    ForecastSettings,
+    Portfolio,
+    StageOutcome,
+    Target,
+    calibrate,
+)
+from synergies.forecasting.calibration import probabilities
+from synergies.forecasting.inputs import SideStatus as EngineStatus
+from synergies.services import initiatives, reports, structure
+from synergies.services.context import Context
+from synergies.services.security import Action
+from synergies.storage import initiative_rows
+
+BASELINE_SIGMA = 0.02  # realized synergies mostly persist; a small spread for leakage
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    initiative: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastInputs:
+    portfolio: Portfolio
+    settings: ForecastSettings
+    calibration: tuple[CalibratedProbability, ...]
+    excluded: tuple[Excluded, ...]
+    realized: dict[int, Decimal]  # EUR by calendar year, to set forecasts against outcomes
+
+
+def to_eur(fx: FxTable, money: Money, month: Month) -> Decimal:
+    """Plans lie partly in the future: convert at the latest rate known up to `month`."""
+    if money.currency == "EUR":
+        return money.rounded().amount
+    known = fx.latest_month(money.currency, month)
+    return fx.convert(money, "EUR", known).result.rounded().amount
+
+
+def as_engine_input(i: Initiative, figures: PlanFigures, fx: FxTable) -> ForecastInitiative:
+    """An initiative as the engine sees it, with its whole plan (for payback)."""
+    return ForecastInitiative(
+        id=i.id, function=i.function, stage=i.stage.value, side_status=_status(i.side_status),
+        run_rate=to_eur(fx, figures.run_rate, figures.start), start=figures.start,
+        ramp_months=figures.ramp_months,
+        one_off_cost=to_eur(fx, figures.one_off_costs, figures.start),
+        illustrative=i.illustrative,
+    )  # fmt: skip
+
+
+ENGINE_STATUS: dict[SideStatus | None, EngineStatus | None] = {
+    None: None, SideStatus.at_risk: "at_risk", SideStatus.on_hold: "on_hold",
+    SideStatus.cancelled: "cancelled",
+}  # fmt: skip
+
+
+def _status(status: SideStatus | None) -> EngineStatus | None:
+    return ENGINE_STATUS[status]
+
+
+def remaining(i: ForecastInitiative, as_of: int) -> ForecastInitiative | None:
+    """What an initiative adds beyond the realized year `as_of`; None if all of it is in it.
+
+    A saving that started ramping by December of `as_of` is partly realized already: only the
+    rest of its ramp is new, starting the next January.
+    """
+    end = Month(as_of, 12)
+    elapsed = i.start.months_until(end) + 1
+    if elapsed <= 0:
+        return i
+    if i.ramp_months == 0 or elapsed >= i.ramp_months:
+        return None
+    done = Decimal(elapsed) / Decimal(i.ramp_months)
+    return replace(
+        i, run_rate=i.run_rate * (1 - done), start=Month(as_of + 1, 1),
+        ramp_months=i.ramp_months - elapsed, one_off_cost=Decimal(0),
+    )  # fmt: skip
+
+
+def _why_excluded(i: Initiative, excluded_agreements: set[str]) -> str | None:
+    if i.forecast is None:
+        return "no figures yet (L0 idea without an estimate)"
+    if i.side_status is SideStatus.cancelled:
+        return "cancelled"
+    if i.agreement in excluded_agreements:
+        return f"savings under the {i.agreement} agreement are excluded from alliance synergies"
+    if i.stage is Stage.L5:
+        return "realized (L5): already in the realized baseline"
+    return None
+
+
+def stage_outcomes(ctx: Context) -> list[StageOutcome]:
+    """Each stage every initiative reached, and whether it then delivered (L5) or failed
+    (cancelled). Initiatives still in flight tell nothing yet and are left out."""
+    with ctx.reading() as conn:
+        history = initiative_rows.stage_history(conn)
+    reached: dict[str, set[str]] = defaultdict(set)
+    last: dict[str, str] = {}
+    for event in history:
+        reached[event["initiative"]].add(event["to_stage"])
+        last[event["initiative"]] = event["to_stage"]
+    outcomes = []
+    for initiative, stages in reached.items():
+        delivered = "L5" in stages
+        if not delivered and last[initiative] != SideStatus.cancelled.value:
+            continue
+        for stage in sorted(s for s in stages if s in {x.value for x in Stage} and s != "L5"):
+            outcomes.append(StageOutcome(stage, delivered))  # type: ignore[arg-type]
+    return outcomes
+
+
+def forecast_inputs(
+    ctx: Context,
+    *,
+    target_year: int,
+    as_of: int | None = None,
+    trials: int = 100_000,
+    seed: int = 2016,
+    rho: float = 0.3,
+) -> ForecastInputs:
+    """The portfolio as of the end of year `as_of` (default: the latest realized year)."""
+    ctx.allow(Action.read)
+    report = reports.synergy_report(ctx)
+    realized = {y.year: y.realized.amount for y in report.years if y.realized.amount}
+    if not realized:
+        raise InvalidInput("no realized synergies to start from", fix="record ledger entries first")
+    year = as_of if as_of is not None else max(realized)
+    if year not in realized:
+        raise InvalidInput(
+            f"no realized synergies in {year}", field="--as-of",
+            fix=f"pick a year from {min(realized)} to {max(realized)}",
+        )  # fmt: skip
+    fx = structure.fx_table(ctx)
+    excluded_agreements = {a.code for a in structure.agreements(ctx).values()
+                           if a.excluded_from_synergies}  # fmt: skip
+    members, left_out = [], []
+    for i in initiatives.list_initiatives(ctx):
+        reason = _why_excluded(i, excluded_agreements)
+        engine = as_engine_input(i, i.forecast, fx) if reason is None and i.forecast else None
+        rest = remaining(engine, year) if engine else None
+        if engine and rest is None:
+            reason = f"fully ramped by the end of {year}: already in the realized baseline"
+        if rest is None:
+            left_out.append(Excluded(i.id, reason or ""))
+        else:
+            members.append(rest)
+    targets = tuple(
+        Target(t.year, to_eur(fx, t.amount, Month(t.year, 12)))
+        for t in structure.targets(ctx)
+        if t.function is None and year < t.year <= target_year
+    )
+    calibration = calibrate(stage_outcomes(ctx))
+    settings = ForecastSettings(target_year=target_year, trials=trials, seed=seed, rho=rho)
+    return ForecastInputs(
+        Portfolio(tuple(members), Baseline(year, realized[year], BASELINE_SIGMA), targets),
+        settings.with_probabilities(probabilities(calibration)),
+        calibration,
+        tuple(left_out),
+        {y: v for y, v in realized.items() if y > year},
+    )
+
+
+def plan_items(ctx: Context, initiative_id: str | None = None) -> tuple[ForecastInitiative, ...]:
+    """Every initiative with figures, on its whole plan (locked plan if any, else forecast)."""
+    fx = structure.fx_table(ctx)
+    chosen = (
+        [initiatives.get(ctx, initiative_id)]
+        if initiative_id
+        else initiatives.list_initiatives(ctx)
+    )
+    items = []
+    for i in chosen:
+        figures = i.locked_plan or i.forecast
+        if figures is not None and i.side_status is not SideStatus.cancelled:
+            items.append(as_engine_input(i, figures, fx))
+    if not items:
+        raise InvalidInput(
+            "no initiative with figures", field="--initiative",
+            fix="set a business case with: synergies initiative update ID --run-rate ...",
+        )  # fmt: skip
+    return tuple(items)
