@@ -10,6 +10,7 @@ from rich.tree import Tree
 
 from synergies.cli.common import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit, percent
+from synergies.cli.timeline import ORDER as STAGE_ORDER
 from synergies.cli.timeline import convergence_timeline
 from synergies.domain.calendar import parse_date
 from synergies.domain.errors import NotFound
@@ -166,7 +167,8 @@ def functions(on: DateOption = None, db: DbOption = None, fmt: FormatOption = Fo
     day = _on(on)
     found = structure.functions(ctx)
     org = structure.org(ctx)
-    rows = [_function_row(f, day, org) for f in found.values()]
+    ordered = sorted(found.values(), key=lambda f: (-STAGE_ORDER[f.stage_on(day)], f.code))
+    rows = [_function_row(f, day, org) for f in ordered]
     if fmt is Format.table:
         emit([{k: v for k, v in r.items() if k != "history"} for r in rows], fmt,
              title=f"Convergence map on {day.isoformat()}")  # fmt: skip
@@ -178,7 +180,9 @@ def functions(on: DateOption = None, db: DbOption = None, fmt: FormatOption = Fo
 def _tree(chart: OrgChart, person_id: str, branch: Tree, seen: set[str]) -> None:
     for line in sorted(chart.reports(person_id), key=lambda ln: ln.person):
         p = chart.people[line.person]
-        others = [m.manager for m in chart.managers(p.id) if m.manager != person_id]
+        others = [
+            chart.people[m.manager].name for m in chart.managers(p.id) if m.manager != person_id
+        ]
         note = f" [yellow](joint line; also reports to {', '.join(others)})[/]" if others else ""
         child = branch.add(f"[bold]{_person_label(p)}[/] - {p.title} [{p.company}]{note}")
         if p.id not in seen:

@@ -15,7 +15,16 @@ COLOURS = {
     ConvergenceStage.converging: "dark_orange",
     ConvergenceStage.converged: "green",
 }
-CELL = "██"
+# A glyph per stage as well as a colour, so the picture reads without colour too.
+GLYPHS = {
+    ConvergenceStage.independent: "░",
+    ConvergenceStage.under_study: "▒",
+    ConvergenceStage.converging: "▓",
+    ConvergenceStage.converged: "█",
+}
+
+
+ORDER = {stage: n for n, stage in enumerate(ConvergenceStage)}
 
 
 def _years(functions: list[BusinessFunction], today: date) -> range:
@@ -28,14 +37,15 @@ def convergence_timeline(functions: list[BusinessFunction], today: date) -> Tabl
     grid = Table(title="Convergence timeline (stage at 1 July of each year)", box=None)
     grid.add_column("function")
     grid.add_column(f"{years.start} → {years.stop - 1}")
-    for f in functions:
+    for f in sorted(functions, key=lambda f: (-ORDER[f.stage_on(today)], f.code)):
         row = Text()
         for year in years:
-            row.append(CELL, style=COLOURS[f.stage_on(date(year, 7, 1))])
+            stage = f.stage_on(date(year, 7, 1))
+            row.append(GLYPHS[stage] * 2, style=COLOURS[stage])
         grid.add_row(f.code, row)
-    legend = Text("  ".join(""))
+    legend = Text()
     for stage, colour in COLOURS.items():
-        legend.append(CELL, style=colour)
+        legend.append(GLYPHS[stage] * 2, style=colour)
         legend.append(f" {stage.value}  ")
     grid.add_row("", legend)
     return grid

@@ -1,0 +1,158 @@
+"""`synergies measure` and `synergies generate purchases`: thin shells over the measurement API."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from synergies.cli.output import Format, console, print_json, table
+from synergies.domain.calendar import parse_date
+from synergies.measurement.api import Period, measure
+from synergies.measurement.engines import Engine
+from synergies.measurement.generate import generate_purchases
+from synergies.measurement.result import MeasurementResult, to_json
+
+
+class SourceFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+def _stderr() -> Console:
+    return Console(file=sys.stderr)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
+    """A Rich progress bar on stderr; silent when stderr is not a terminal."""
+    err = _stderr()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    ) as bar:
+        bar.add_task(description, total=total)
+        yield bar
+
+
+def _date(text: str | None, option: str) -> date | None:
+    return parse_date(text, field=option) if text else None
+
+
+def _money_rows(result: MeasurementResult, name: str) -> list[dict[str, Any]]:
+    rows = to_json(result)[name]
+    return [
+        {
+            **{k: v for k, v in row.items() if isinstance(v, str) and k not in ("cost_avoidance",)},
+            "claimed": row["lines_claimed"],
+            "measured": row["lines_measured"],
+            "net": Decimal(row["hard_savings"]["net"]),
+            "gross gain": Decimal(row["hard_savings"]["gross_gain"]),
+            "gross loss": Decimal(row["hard_savings"]["gross_loss"]),
+            "avoidance": Decimal(row["cost_avoidance"]),
+            "leak lines": row["leakage"]["lines"],
+            "leakage": Decimal(row["leakage"]["amount"]),
+            "double": row["double_claimed_lines"],
+        }
+        for row in rows
+    ]
+
+
+def print_tables(result: MeasurementResult) -> None:
+    """The measurement as readable Rich tables."""
+    doc = to_json(result)
+    out = console()
+    cur = result.reporting_currency
+    summary = [
+        {"figure": "lines read", "value": doc["lines_read"]},
+        {"figure": "lines claimed", "value": doc["lines_claimed"]},
+        {"figure": "lines measured", "value": doc["lines_measured"]},
+        {"figure": f"hard savings, net ({cur})", "value": Decimal(doc["hard_savings"]["net"])},
+        {"figure": "  gross gains", "value": Decimal(doc["hard_savings"]["gross_gain"])},
+        {"figure": "  gross losses", "value": Decimal(doc["hard_savings"]["gross_loss"])},
+        {"figure": f"cost avoidance ({cur}, apart)", "value": Decimal(doc["cost_avoidance"])},
+        {"figure": "double-claimed lines", "value": doc["double_claimed_lines"]["count"]},
+        {"figure": "leaking lines", "value": doc["leakage"]["lines"]},
+        {"figure": f"leakage ({cur})", "value": Decimal(doc["leakage"]["amount"])},
+    ]
+    summary += [
+        {"figure": f"unmeasurable: {k}", "value": v} for k, v in doc["unmeasurable"].items()
+    ]
+    out.print(table(summary, title="Purchasing savings measured from transactions"))
+    for name, title in (
+        ("by_initiative", "By initiative"),
+        ("by_partner", "By partner"),
+        ("by_fiscal_year", "By partner fiscal year"),
+        ("by_year", "By calendar year"),
+        ("by_month", "By month"),
+    ):
+        out.print(table(_money_rows(result, name), title=f"{title} ({cur})"))
+    sample = doc["double_claimed_lines"]["sample"]
+    if sample:
+        rows = [{**s, "claimed_by": ", ".join(s["claimed_by"])} for s in sample]
+        out.print(table(rows, title="Double-claimed lines (counted once, for counted_for)"))
+
+
+def measure_command(
+    source: Annotated[str, typer.Argument(help="Folder of tables, or a database URL.")],
+    reporting_currency: Annotated[
+        str, typer.Option("--reporting-currency", help="Currency of every figure.")
+    ] = "EUR",
+    start: Annotated[
+        str | None, typer.Option("--from", help="First posting date (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last posting date (YYYY-MM-DD).")] = None,
+    engine: Annotated[
+        Engine, typer.Option(help="Query engine for folder sources.")
+    ] = Engine.duckdb,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Prove purchasing savings from a source's purchase lines (no store needed)."""
+    period = Period(_date(start, "--from"), _date(end, "--to"))
+    with progress_bar(f"measuring {source}", None):
+        result = measure(
+            source, reporting_currency=reporting_currency, period=period, engine=engine
+        )
+    if fmt is Format.json:
+        print_json(to_json(result))
+    else:
+        print_tables(result)
+
+
+def purchases_command(
+    out: Annotated[Path, typer.Argument(help="Folder to write the source to.")],
+    lines: Annotated[int, typer.Option("--lines", help="How many purchase lines.")],
+    seed: Annotated[int, typer.Option(help="Seed: the same seed writes the same data.")] = 2016,
+    fmt: Annotated[SourceFormat, typer.Option("--format", help="parquet or csv.")] = (
+        SourceFormat.parquet
+    ),
+) -> None:
+    """Write a synthetic (illustrative) purchasing source for the example alliance."""
+    with progress_bar("writing purchase lines", lines) as bar:
+        task = bar.task_ids[0]
+        generate_purchases(
+            out, lines, seed=seed, fmt=fmt.value, on_chunk=lambda n: bar.advance(task, n)
+        )
+    _stderr().print(f"wrote {lines:,} purchase lines to {out} (illustrative data)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `measure` and `generate purchases` to the main app."""
+    app.command("measure")(measure_command)
+    generate = typer.Typer(help="Write synthetic sources.", no_args_is_help=True)
+    generate.command("purchases")(purchases_command)
+    app.add_typer(generate, name="generate")
