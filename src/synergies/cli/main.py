@@ -8,11 +8,14 @@ import click
 import typer
 
 from synergies.cli import (
+    account_commands,
     audit_commands,
     forecast_commands,
     initiative_commands,
     ledger_commands,
+    measure,
     report_commands,
+    serve_commands,
     store_commands,
     structure_commands,
 )
@@ -35,9 +38,12 @@ for module in (
     structure_commands,
     initiative_commands,
     ledger_commands,
+    measure,
     report_commands,
     audit_commands,
     forecast_commands,
+    account_commands,
+    serve_commands,
 ):
     module.register(app)
 

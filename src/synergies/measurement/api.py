@@ -1,0 +1,173 @@
+"""Measure a source: validate, run the expressions on an engine, convert, fingerprint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
+
+from synergies.domain.calendar import Month
+from synergies.domain.money import currency_code
+from synergies.measurement import expressions as ex
+from synergies.measurement.contract import CONTRACTS_BY_NAME
+from synergies.measurement.convert import Rates, cells_from_rows
+from synergies.measurement.engines import Engine, connect, materialize
+from synergies.measurement.lineage import fingerprint
+from synergies.measurement.result import (
+    DEFAULT_FISCAL_YEAR_STARTS,
+    Cell,
+    DoubleClaim,
+    Figures,
+    MeasurementResult,
+    merge_cells,
+)
+from synergies.measurement.source import Source, open_source
+from synergies.measurement.typed import Tables, typed_tables
+from synergies.measurement.validation import check_keys, check_source
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Posting dates to measure, both ends inclusive; None is open."""
+
+    start: date | None = None
+    end: date | None = None
+
+
+def measure(
+    source: str | Path | BaseBackend,
+    *,
+    reporting_currency: str = "EUR",
+    period: Period = Period(),
+    engine: Engine = Engine.duckdb,
+    fiscal_year_starts: Mapping[str, int] = DEFAULT_FISCAL_YEAR_STARTS,
+    sample_size: int = 20,
+) -> MeasurementResult:
+    """Prove the savings of a source's purchase lines.
+
+    `source` is a folder of tables, a database URL such as duckdb:///path.db, or a connected
+    Ibis backend (the measure then runs in that database and `engine` is not used).
+    """
+    reporting = currency_code(reporting_currency, field="reporting_currency")
+    backend = source if isinstance(source, BaseBackend) else connect(engine)
+    opened = open_source(source, backend)
+    check_source(opened)
+    tables = typed_tables(opened)
+    for name in ("baselines", "fx_rates", "initiative_scope", "quotes", "contracts"):
+        typed = getattr(tables, name)
+        if typed is not None:
+            check_keys(opened, CONTRACTS_BY_NAME[name], typed)
+    return run(opened, tables, reporting, period, dict(fiscal_year_starts), sample_size)
+
+
+def _stats(lines: ir.Table) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = ex.period_stats(lines).to_pyarrow().to_pylist()
+    return rows[0]
+
+
+def load_rates(fx: ir.Table) -> Rates:
+    """The FX table in Python Decimals, exactly as the engine holds it."""
+    rows = fx.select("month", "currency", "per_eur").to_pyarrow().to_pylist()
+    return {(Month.of(r["month"]), r["currency"]): Decimal(r["per_eur"]) for r in rows}
+
+
+def run(
+    source: Source,
+    tables: Tables,
+    reporting: str,
+    period: Period,
+    fiscal_year_starts: dict[str, int],
+    sample_size: int,
+) -> MeasurementResult:
+    lines = ex.lines_in_period(tables.purchase_lines, period.start, period.end)
+    stats = _stats(lines)
+    queries: dict[str, str] = {}
+    cells: list[tuple[Cell, Figures]] = []
+    sample: tuple[DoubleClaim, ...] = ()
+    rates = load_rates(tables.fx_rates)
+    if stats["lines_read"]:
+        cells, sample, queries = _measure_lines(tables, lines, stats, rates, reporting, sample_size)
+    counts = row_counts(source, int(stats["lines_read"]))
+    return MeasurementResult(
+        reporting_currency=reporting,
+        lines_read=int(stats["lines_read"]),
+        cells=merge_cells(cells),
+        double_claim_sample=sample,
+        fiscal_year_starts=fiscal_year_starts,
+        lineage=fingerprint(source, counts, queries, source.backend),
+    )
+
+
+def _measure_lines(
+    tables: Tables,
+    lines: ir.Table,
+    stats: Mapping[str, Any],
+    rates: Rates,
+    reporting: str,
+    sample_size: int,
+) -> tuple[list[tuple[Cell, Figures]], tuple[DoubleClaim, ...], dict[str, str]]:
+    """Run the measure's queries on the engine and convert their sums."""
+    months = ex.months_table(stats["first"], stats["last"])
+    engine_rates = ex.rates_by_month(tables.fx_rates, months)
+    first, end = stats["first"].replace(day=1), ex.month_after(stats["last"])
+    calendar = materialize(
+        ex.claim_calendar(tables, engine_rates, months, first, end), "claim_calendar"
+    )
+    joined = ex.claimed_lines(lines, calendar, engine_rates)
+    sums = ex.cell_sums(ex.segment_sums(joined), calendar)
+    cells = cells_from_rows(sums.to_pyarrow().to_pylist(), rates, reporting)
+    sample_query = ex.double_claim_sample(joined, sample_size)
+    sample = double_claims(sample_query, tables.initiative_scope)
+    queries = {
+        "cell_sums": str(ibis.to_sql(sums)),
+        "double_claim_sample": str(ibis.to_sql(sample_query)),
+    }
+    return cells, sample, queries
+
+
+def row_counts(source: Source, lines_read: int) -> dict[str, int]:
+    counts = {name: int(t.count().to_pyarrow().as_py()) for name, t in source.tables.items()}
+    counts["purchase_lines_in_period"] = lines_read
+    return counts
+
+
+def double_claims(sample: ir.Table, scope: ir.Table) -> tuple[DoubleClaim, ...]:
+    """The sampled double-claimed lines with every initiative whose scope claims them."""
+    found = sample.to_pyarrow().to_pylist()
+    if not found:
+        return ()
+    scope_rows = scope.to_pyarrow().to_pylist()
+    return tuple(
+        DoubleClaim(
+            line_id=line["line_id"],
+            partner=line["partner"],
+            part_number=line["part_number"],
+            posting_date=line["posting_date"],
+            claimed_by=claimants(line, scope_rows),
+            counted_for=line["initiative_id"],
+        )
+        for line in found
+    )
+
+
+def claimants(line: Mapping[str, Any], scope_rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    day = line["posting_date"]
+    return tuple(
+        sorted(
+            {
+                s["initiative_id"]
+                for s in scope_rows
+                if s["partner"] == line["partner"]
+                and s["part_number"] == line["part_number"]
+                and s["valid_from"] <= day
+                and (s["valid_to"] is None or day <= s["valid_to"])
+            }
+        )
+    )

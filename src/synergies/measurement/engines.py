@@ -1,0 +1,65 @@
+"""The engines that run the measure's expressions: DuckDB by default, Spark for clusters."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
+from ibis.util import gen_name
+
+from synergies.domain.errors import InvalidInput
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def connect(engine: Engine) -> BaseBackend:
+    """A fresh connection of the engine (Spark shares one local session per process)."""
+    if engine is Engine.duckdb:
+        backend = ibis.duckdb.connect()
+        # DuckDB's own progress bar writes to stdout and would corrupt JSON output.
+        backend.raw_sql("SET enable_progress_bar = false")
+        return backend
+    return ibis.pyspark.connect(spark_session())
+
+
+@cache
+def spark_session() -> Any:
+    """A local Spark session on two cores with few shuffle partitions: the data is small."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise InvalidInput(
+            "PySpark is not installed",
+            field="engine",
+            fix="pip install 'synergies[spark]' (and a Java 17 runtime), or use --engine duckdb",
+        ) from None
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("synergies-measure")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+
+
+def materialize(expr: ir.Table, name: str) -> ir.Table:
+    """Compute a small intermediate table once and return it as a table of the same backend.
+
+    DuckDB gets a temporary table (gone with the connection). Other engines recompute it in
+    each query: Ibis 12's cache fails there too (PySpark's cache misses in-memory tables, and
+    on DuckDB 2 its release loses the table name).
+    """
+    backend = expr.get_backend()
+    if backend.name == "duckdb":
+        unique = gen_name(name)  # overwrite=True would hit the same broken DROP
+        return backend.create_table(unique, expr, temp=True)
+    return expr

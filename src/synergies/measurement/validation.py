@@ -1,0 +1,243 @@
+"""Check a source against the contract with counting queries; locate the first bad row.
+
+Every rule is an Ibis predicate that marks bad rows. One aggregate query per table counts the
+bad rows of every rule at once; only when a count is not zero is the first bad row located, so
+clean sources cost a single scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from synergies.domain.errors import InvalidInput
+from synergies.domain.money import MINOR_UNITS
+from synergies.measurement.contract import (
+    CONTRACTS_BY_NAME,
+    ENGINE_TYPES,
+    Column,
+    Kind,
+    TableContract,
+)
+from synergies.measurement.source import Source, TableFiles
+
+Predicate = Callable[[ir.Column], ir.BooleanValue]
+_MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+_LOWER_BOUND: dict[Kind, tuple[str, str]] = {
+    # kind -> (problem, fix) for values at or below zero
+    Kind.quantity: ("is not greater than 0", "quantities must be greater than 0"),
+    Kind.rate: ("is not greater than 0", "give units of the currency for 1 EUR, above 0"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A way a column's value can be wrong, as a predicate marking bad rows."""
+
+    column: str
+    problem: str
+    fix: str
+    bad: Predicate
+
+
+def _is_text(column_type: dt.DataType) -> bool:
+    return bool(column_type.is_string())
+
+
+def _parse_rules(column: Column, raw: dt.DataType) -> list[Rule]:
+    """Rules for a column stored as text that must parse as a date or a number."""
+    if not _is_text(raw) or column.kind in (Kind.text, Kind.currency):
+        return []
+    if column.kind is Kind.month:
+        return [
+            Rule(column.name, "is not a month", "write it as YYYY-MM", _bad_month),
+        ]
+    target = ENGINE_TYPES[column.kind]
+    problem = "is not a date" if column.kind is Kind.date else "is not a number"
+    fix = "write it as YYYY-MM-DD" if column.kind is Kind.date else "write it like 1234.56"
+
+    def unparsable(c: ir.Column) -> ir.BooleanValue:
+        return c.notnull() & c.try_cast(target).isnull()
+
+    return [Rule(column.name, problem, fix, unparsable)]
+
+
+def _bad_month(c: ir.Column) -> ir.BooleanValue:
+    return c.notnull() & ~c.cast(dt.string).re_search(_MONTH_PATTERN)
+
+
+def _range_rules(column: Column, raw: dt.DataType) -> list[Rule]:
+    """Sign rules for numbers: quantities and rates above 0, prices at least 0."""
+    if column.kind not in (Kind.quantity, Kind.price, Kind.rate):
+        return []
+    target = ENGINE_TYPES[column.kind]
+
+    def value(c: ir.Column) -> ir.NumericValue:
+        return c.try_cast(target) if _is_text(raw) else c.cast(target)
+
+    if column.kind is Kind.price:
+        return [
+            Rule(column.name, "is negative", "prices must be 0 or more", lambda c: value(c) < 0)
+        ]
+    problem, fix = _LOWER_BOUND[column.kind]
+    return [Rule(column.name, problem, fix, lambda c: value(c) <= 0)]
+
+
+def _currency_rules(column: Column) -> list[Rule]:
+    if column.kind is not Kind.currency:
+        return []
+    known = sorted(MINOR_UNITS)
+    return [
+        Rule(
+            column.name,
+            "is not a known ISO 4217 currency",
+            f"use one of {', '.join(known)} (upper case)",
+            lambda c: c.notnull() & ~c.isin(known),
+        )
+    ]
+
+
+def _required_rules(column: Column) -> list[Rule]:
+    if not column.required:
+        return []
+    return [Rule(column.name, "is empty", "give a value in every row", lambda c: c.isnull())]
+
+
+def rules_for(contract: TableContract, schema: ibis.Schema) -> list[Rule]:
+    """Every rule of the contract's columns, given how the source stores them."""
+    rules: list[Rule] = []
+    for column in contract.columns:
+        raw = schema[column.name]
+        rules += _required_rules(column)
+        rules += _parse_rules(column, raw)
+        rules += _range_rules(column, raw)
+        rules += _currency_rules(column)
+    return rules
+
+
+def check_columns(source: Source, contract: TableContract) -> None:
+    """Refuse a table that lacks a contract column, naming the file and the column."""
+    present = set(source.tables[contract.name].columns)
+    for column in contract.columns:
+        if column.name not in present:
+            raise InvalidInput(
+                f"column {column.name} is missing",
+                field=f"{source.label(contract.name)}: column {column.name}",
+                fix=f"add a {column.name} column; {contract.name} needs "
+                f"{', '.join(contract.names)}",
+            )
+
+
+def count_bad_rows(table: ir.Table, rules: list[Rule]) -> list[int]:
+    """How many rows break each rule, in one aggregate query."""
+    if not rules:
+        return []
+    metrics = {
+        f"rule_{i}": ibis.ifelse(rule.bad(table[rule.column]), 1, 0).sum()
+        for i, rule in enumerate(rules)
+    }
+    row = table.aggregate(**metrics).to_pyarrow().to_pylist()[0]
+    return [int(row[f"rule_{i}"] or 0) for i in range(len(rules))]
+
+
+def _read_column(files: TableFiles, path: Path, column: str) -> pa.Table:
+    if files.format == "csv":
+        options = pa_csv.ConvertOptions(
+            include_columns=[column],
+            column_types={column: pa.string()},
+            strings_can_be_null=True,
+        )
+        return pa_csv.read_csv(path, convert_options=options)
+    return pq.read_table(path, columns=[column])
+
+
+def _first_bad_in_file(files: TableFiles, path: Path, rule: Rule) -> tuple[int, object] | None:
+    """(0-based row, value) of the first row of one file breaking the rule, or None."""
+    data = _read_column(files, path, rule.column)
+    data = data.append_column("row_index", pa.array(range(data.num_rows), pa.int64()))
+    table = ibis.memtable(data)
+    hits = (
+        table.filter(rule.bad(table[rule.column]))
+        .order_by("row_index")
+        .limit(1)
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not hits:
+        return None
+    return int(hits[0]["row_index"]), hits[0][rule.column]
+
+
+def locate_in_files(files: TableFiles, rule: Rule) -> tuple[str, object]:
+    """Where the first bad row is: 'file: row N' (CSV rows count the header as row 1)."""
+    for path in files.paths:
+        found = _first_bad_in_file(files, path, rule)
+        if found is not None:
+            index, value = found
+            row = index + 2 if files.format == "csv" else index + 1
+            return f"{path.name}: row {row}", value
+    return files.label, None
+
+
+def locate_in_database(table: ir.Table, contract: TableContract, rule: Rule) -> tuple[str, object]:
+    """Where the first bad row is, named by its key (databases have no row order)."""
+    hits = table.filter(rule.bad(table[rule.column])).limit(1).to_pyarrow().to_pylist()
+    if not hits:
+        return contract.name, None
+    key = ", ".join(f"{k}={hits[0][k]}" for k in contract.key)
+    return f"{contract.name}: row with {key}", hits[0][rule.column]
+
+
+def refuse(source: Source, contract: TableContract, rule: Rule, count: int) -> InvalidInput:
+    table = source.tables[contract.name]
+    files = source.files.get(contract.name)
+    where, value = (
+        locate_in_files(files, rule) if files else locate_in_database(table, contract, rule)
+    )
+    others = f" ({count} rows in all)" if count > 1 else ""
+    return InvalidInput(
+        f"{rule.column} {value!r} {rule.problem}{others}",
+        field=f"{where}, column {rule.column}",
+        fix=rule.fix,
+    )
+
+
+def check_keys(source: Source, contract: TableContract, typed: ir.Table) -> None:
+    """Refuse two rows with the same key (two rates for one month, two baselines for a date)."""
+    key = list(contract.key)
+    dupes = typed.group_by(key).aggregate(rows=typed.count()).filter(lambda t: t.rows > 1).limit(1)
+    found = dupes.to_pyarrow().to_pylist()
+    if found:
+        values = ", ".join(f"{k}={found[0][k]}" for k in key)
+        raise InvalidInput(
+            f"{found[0]['rows']} rows have the same {', '.join(key)}",
+            field=f"{source.label(contract.name)}: rows with {values}",
+            fix="keep one row per key; a later price needs a later valid_from",
+        )
+
+
+def check_table(source: Source, name: str) -> None:
+    """Validate one table's columns and values; raise InvalidInput at the first problem."""
+    contract = CONTRACTS_BY_NAME[name]
+    check_columns(source, contract)
+    table = source.tables[name]
+    rules = rules_for(contract, table.schema())
+    for rule, count in zip(rules, count_bad_rows(table, rules), strict=True):
+        if count:
+            raise refuse(source, contract, rule, count)
+
+
+def check_source(source: Source) -> None:
+    """Validate every table the source holds, small tables first."""
+    order = ["fx_rates", "initiative_scope", "baselines", "quotes", "contracts", "purchase_lines"]
+    for name in order:
+        if name in source.tables:
+            check_table(source, name)
