@@ -189,3 +189,24 @@ def test_audit_verify_and_list(cli: Invoke, db: str) -> None:
     assert "chain verified" in cli("audit", "verify").out
     rows = json.loads(cli("audit", "--format", "json", "--limit", "0").out)
     assert rows[0]["seq"] == 1 and rows[0]["action"] == "alliance.name"
+
+
+def test_measure_and_post_then_read_the_lineage(cli: Invoke, db: str, tmp_path) -> None:
+    source = tmp_path / "purchases"
+    assert cli("generate", "purchases", str(source), "--lines", "2000", "--format", "csv").code == 0
+    first = cli("measure", str(source), "--post", "--format", "json")
+    assert first.code == 0, first.err
+    assert json.loads(first.out)["lines_read"] == 2000
+    assert "posted measurement run 1:" in first.err
+    again = cli("measure", str(source), "--post", "--format", "json")
+    assert "unchanged since measurement run 1: nothing posted" in again.err
+    runs = json.loads(cli("measurements", "--format", "json").out)
+    assert [r["run"] for r in runs] == [1]
+    shown = json.loads(cli("measurement", "show", "1", "--partner", "renault").out)
+    assert shown["lineage"]["tables"]["purchase_lines"]["rows"] == 2000
+    assert "RENAULT" in shown["detail"]
+
+
+def test_measure_post_without_a_store_fails_before_reading(cli: Invoke, tmp_path) -> None:
+    result = cli("measure", str(tmp_path), "--post", "--db", f"sqlite:///{tmp_path}/none.db")
+    assert result.code == 3 and "synergies init" in result.err

@@ -15,12 +15,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from synergies.cli.common import DbOption, open_context
 from synergies.cli.output import Format, console, print_json, table
 from synergies.domain.calendar import parse_date
 from synergies.measurement.api import Period, measure
 from synergies.measurement.engines import Engine
 from synergies.measurement.generate import generate_purchases
 from synergies.measurement.result import MeasurementResult, to_json
+from synergies.services.measurement import PostOutcome, post_result
 
 
 class SourceFormat(StrEnum):
@@ -120,9 +122,15 @@ def measure_command(
         Engine, typer.Option(help="Query engine for folder sources.")
     ] = Engine.duckdb,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    post: Annotated[
+        bool,
+        typer.Option(help="Record the result in the store's ledger (only what changed)."),
+    ] = False,
+    db: DbOption = None,
 ) -> None:
     """Prove purchasing savings from a source's purchase lines (no store needed)."""
     period = Period(_date(start, "--from"), _date(end, "--to"))
+    ctx = open_context(db) if post else None  # fail before the long read, not after
     with progress_bar(f"measuring {source}", None):
         result = measure(
             source, reporting_currency=reporting_currency, period=period, engine=engine
@@ -131,6 +139,18 @@ def measure_command(
         print_json(to_json(result))
     else:
         print_tables(result)
+    if ctx is not None:
+        outcome = post_result(ctx, source, result, period)
+        _stderr().print(_posted(outcome))
+
+
+def _posted(outcome: PostOutcome) -> str:
+    if outcome.unchanged:
+        return f"unchanged since measurement run {outcome.run_id}: nothing posted"
+    return (
+        f"posted measurement run {outcome.run_id}: {outcome.entries_added} ledger entries "
+        f"added, {outcome.entries_reversed} reversed"
+    )
 
 
 def purchases_command(

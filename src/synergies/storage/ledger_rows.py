@@ -96,3 +96,9 @@ def insert_entries(
     rows = [_row(e, k) for e, k in zip(entries, keys, strict=True)]
     result = conn.execute(insert(L).returning(L.c.id, sort_by_parameter_order=True), rows)
     return [row.id for row in result]
+
+
+def keyed_entries(conn: Connection, prefix: str) -> list[tuple[LedgerEntry, str]]:
+    """Entries whose import key starts with `prefix`, with their keys (oldest first)."""
+    query = select(L).where(L.c.import_key.like(prefix + "%")).order_by(L.c.id)
+    return [(_entry(r), r["import_key"]) for r in conn.execute(query).mappings()]

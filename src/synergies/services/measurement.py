@@ -1,0 +1,286 @@
+"""Posting proven savings to the ledger, with lineage, so that posting the same source again
+adds nothing and posting a changed source reverses what changed and records the new figures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from synergies.domain.calendar import Month
+from synergies.domain.errors import InvalidInput, NotFound
+from synergies.domain.initiatives import Category
+from synergies.domain.ledger import EntrySource, LedgerEntry, reversal_of
+from synergies.domain.money import Money
+from synergies.measurement.api import Period, measure
+from synergies.measurement.result import MeasurementResult, to_json
+from synergies.services import ledger
+from synergies.services.context import Context
+from synergies.services.security import Action
+from synergies.storage import ledger_rows
+from synergies.storage import tables as t
+from synergies.storage.ledger_rows import reversed_ids
+
+WHOLE_SOURCE = Period()
+
+
+@dataclass(frozen=True, slots=True)
+class PostOutcome:
+    run_id: int | None
+    entries_added: int
+    entries_reversed: int
+    unchanged: bool
+    result: MeasurementResult
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementRun:
+    id: int
+    source: str
+    fingerprint_hash: str
+    fingerprint: dict[str, Any]
+    method_version: str
+    query: str
+    reporting_currency: str
+    posted_at: datetime
+    actor: str
+    summary: dict[str, Any]
+    entries_added: int
+    entries_reversed: int
+
+
+def source_key(source: str | Path) -> str:
+    """The identity of a source across runs: its absolute folder, or its database URL."""
+    text = str(source)
+    return text if "://" in text else str(Path(text).expanduser().resolve())
+
+
+def _fingerprint_hash(result: MeasurementResult, period: Period) -> str:
+    lineage = {k: v for k, v in result.lineage.items() if k not in ("queries", "source")}
+    body = json.dumps([lineage, result.reporting_currency, str(period.start), str(period.end)],
+                      sort_keys=True, default=str)  # fmt: skip
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _amounts(result: MeasurementResult) -> dict[tuple[str, str, str, str], Decimal]:
+    """(initiative, partner, month, kind) -> the amount to stand in the ledger (non-zero)."""
+    wanted = {}
+    for cell, figures in result.cells.items():
+        for kind, amount in (("hard", figures.net), ("avoidance", figures.cost_avoidance)):
+            rounded = result.round(amount)
+            if rounded:
+                wanted[(cell.initiative_id, cell.partner, str(cell.month), kind)] = rounded
+    return wanted
+
+
+def _category(kind: str, amount: Decimal) -> Category:
+    if kind == "avoidance":
+        return Category.cost_avoidance
+    return Category.cost_reduction if amount > 0 else Category.dis_synergy
+
+
+def _prefix(source: str) -> str:
+    return f"measured:{hashlib.sha256(source.encode()).hexdigest()[:16]}:"
+
+
+def _live(conn: Connection, prefix: str) -> dict[tuple[str, str, str, str], LedgerEntry]:
+    """The measured entries of this source that stand (not reversed), by cell and kind."""
+    found = ledger_rows.keyed_entries(conn, prefix)
+    gone = reversed_ids(conn, [e.id for e, _ in found if e.id is not None])
+    live = {}
+    for entry, key in found:
+        if entry.id not in gone:
+            initiative, partner, month, kind, _run = key[len(prefix) :].split("|")
+            live[(initiative, partner, month, kind)] = entry
+    return live
+
+
+def post_source(
+    ctx: Context,
+    source: str | Path,
+    *,
+    reporting_currency: str = "EUR",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> PostOutcome:
+    """Measure a source on this machine's disk (or database) and post the result."""
+    period = Period(date_from, date_to)
+    result = measure(source, reporting_currency=reporting_currency, period=period)
+    return post_result(ctx, source, result, period)
+
+
+def post_result(
+    ctx: Context, source: str | Path, result: MeasurementResult, period: Period = WHOLE_SOURCE
+) -> PostOutcome:
+    """Record a measurement in the ledger: only what changed since this source's last post."""
+    ctx.allow(Action.record_ledger)
+    key = source_key(source)
+    digest = _fingerprint_hash(result, period)
+    with ctx.transaction() as conn:
+        previous = conn.execute(
+            select(t.measurement_runs.c.id).where(
+                t.measurement_runs.c.source == key, t.measurement_runs.c.fingerprint_hash == digest
+            )
+        ).first()
+        if previous is not None:
+            return PostOutcome(previous.id, 0, 0, True, result)
+        wanted = _amounts(result)
+        for partner in sorted({k[1] for k in wanted}):
+            ctx.allow(Action.record_ledger, partner=partner)
+        run_id = _insert_run(conn, ctx, key, digest, result)
+        added, reversed_ = _apply(
+            ctx, conn, _prefix(key), run_id, wanted, result.reporting_currency
+        )
+        conn.execute(
+            t.measurement_runs.update().where(t.measurement_runs.c.id == run_id)
+            .values(entries_added=added, entries_reversed=reversed_)
+        )  # fmt: skip
+        _insert_details(conn, run_id, result)
+        ctx.audit(conn, "measurement.post", f"measurement/{run_id}", after={
+            "source": key, "fingerprint": digest, "entries_added": added,
+            "entries_reversed": reversed_,
+        })  # fmt: skip
+    return PostOutcome(run_id, added, reversed_, False, result)
+
+
+def _apply(
+    ctx: Context,
+    conn: Connection,
+    prefix: str,
+    run_id: int,
+    wanted: dict[tuple[str, str, str, str], Decimal],
+    currency: str,
+) -> tuple[int, int]:
+    """Reverse standing entries whose amount changed or vanished; add the new amounts."""
+    live = _live(conn, prefix)
+    now, author = ctx.clock(), ctx.actor.name
+    reversals = [
+        reversal_of(
+            entry,
+            reversed_ids=[],
+            author=author,
+            at=now,
+            reason=f"re-measured in run {run_id}: the source changed",
+        )
+        for cell, entry in live.items()
+        if wanted.get(cell) != entry.amount.amount
+    ]
+    fresh, keys = [], []
+    for cell, amount in sorted(wanted.items()):
+        standing = live.get(cell)
+        if standing is not None and standing.amount.amount == amount:
+            continue
+        initiative, partner, month, kind = cell
+        fresh.append(LedgerEntry(
+            partner=partner, period=Month.parse(month),
+            amount=Money(amount, currency), category=_category(kind, amount),
+            source=EntrySource.measured, author=author, recorded_at=now,
+            initiative_id=initiative, lineage=f"measurement run {run_id}",
+        ))  # fmt: skip
+        keys.append(f"{prefix}{initiative}|{partner}|{month}|{kind}|{run_id}")
+    ledger_rows.insert_entries(conn, reversals)
+    outcome = ledger.add_many(ctx, fresh, keys, f"measurement run {run_id}")
+    return outcome.added, len(reversals)
+
+
+def _insert_run(
+    conn: Connection, ctx: Context, key: str, digest: str, result: MeasurementResult
+) -> int:
+    lineage = dict(result.lineage)
+    summary = to_json(result)
+    for private in ("lineage", "double_claimed_lines"):
+        summary.pop(private, None)
+    row = conn.execute(
+        insert(t.measurement_runs).values(
+            source=key, fingerprint_hash=digest,
+            fingerprint=json.dumps({k: v for k, v in lineage.items() if k != "queries"}, default=str),
+            method_version=f"{lineage.get('method', '')} {lineage.get('method_version', '')}".strip(),
+            query=json.dumps(lineage.get("queries", {})), reporting_currency=result.reporting_currency,
+            posted_at=ctx.clock(), actor=ctx.actor.name, summary=json.dumps(summary, default=str),
+            entries_added=0, entries_reversed=0,
+        ).returning(t.measurement_runs.c.id)
+    )  # fmt: skip
+    return int(row.scalar_one())
+
+
+def _insert_details(conn: Connection, run_id: int, result: MeasurementResult) -> None:
+    """Line-level detail, one record per partner: confidential to that partner."""
+    document = to_json(result)
+    sample = document["double_claimed_lines"]["sample"]
+    partners = sorted({c.partner for c in result.cells} | {s["partner"] for s in sample})
+    known = {p for (p,) in conn.execute(select(t.partners.c.code))}
+    for partner in partners:
+        if partner not in known:
+            raise InvalidInput(
+                f"the source has lines of {partner!r}, which is not a partner in the store",
+                field="purchase_lines.partner", fix="add the partner, or fix the source",
+            )  # fmt: skip
+        cells = {c: f for c, f in result.cells.items() if c.partner == partner}
+        detail = {
+            "double_claimed_lines": [s for s in sample if s["partner"] == partner],
+            "leakage": [
+                {"initiative_id": c.initiative_id, "month": str(c.month), "lines": f.leakage_lines,
+                 "amount": str(result.round(f.leakage))}
+                for c, f in cells.items() if f.leakage_lines
+            ],
+            "unmeasurable": _reasons(cells.values()),
+        }  # fmt: skip
+        conn.execute(insert(t.measurement_details).values(
+            run_id=run_id, partner=partner, detail=json.dumps(detail)))  # fmt: skip
+
+
+def _reasons(figures: Any) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for f in figures:
+        for reason, n in f.unmeasurable.items():
+            counts[reason] += n
+    return dict(sorted(counts.items()))
+
+
+def _run(row: Any) -> MeasurementRun:
+    return MeasurementRun(
+        row.id, row.source, row.fingerprint_hash, json.loads(row.fingerprint),
+        row.method_version, row.query, row.reporting_currency, row.posted_at, row.actor,
+        json.loads(row.summary), row.entries_added, row.entries_reversed,
+    )  # fmt: skip
+
+
+def runs(ctx: Context) -> list[MeasurementRun]:
+    ctx.allow(Action.read)
+    with ctx.reading() as conn:
+        rows = conn.execute(select(t.measurement_runs).order_by(t.measurement_runs.c.id))
+        return [_run(r) for r in rows]
+
+
+def run(ctx: Context, run_id: int) -> MeasurementRun:
+    ctx.allow(Action.read)
+    with ctx.reading() as conn:
+        row = conn.execute(
+            select(t.measurement_runs).where(t.measurement_runs.c.id == run_id)
+        ).first()
+    if row is None:
+        raise NotFound(f"no measurement run {run_id}", field="run",
+                       fix="list them with: synergies measurements")  # fmt: skip
+    return _run(row)
+
+
+def run_detail(ctx: Context, run_id: int, partner: str) -> dict[str, Any]:
+    """Line-level detail of one partner's lines: confidential to that partner."""
+    code = partner.strip().upper()
+    ctx.allow(Action.read_confidential, partner=code)
+    run(ctx, run_id)
+    with ctx.reading() as conn:
+        row = conn.execute(
+            select(t.measurement_details.c.detail).where(
+                t.measurement_details.c.run_id == run_id, t.measurement_details.c.partner == code
+            )
+        ).first()
+    return json.loads(row.detail) if row else {"double_claimed_lines": [], "leakage": [],
+                                               "unmeasurable": {}}  # fmt: skip

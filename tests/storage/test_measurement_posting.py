@@ -1,0 +1,133 @@
+"""Posting proven savings to the ledger: lineage, idempotence, re-measurement of a changed
+source, confidentiality of line-level detail. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from synergies.domain.errors import NotFound
+from synergies.domain.ledger import LedgerEntry
+from synergies.measurement.generate import generate_purchases
+from synergies.measurement.result import to_json
+from synergies.services import ledger, measurement
+from synergies.services.context import Context
+from synergies.services.ledger import EntryFilter
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("purchases") / "src"
+    generate_purchases(folder, 3_000, seed=7, fmt="csv")
+    return folder
+
+
+def measured(ctx: Context) -> list[LedgerEntry]:
+    return ledger.entries(ctx, EntryFilter(source="measured"))
+
+
+def by_initiative(entries: list[LedgerEntry]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = {}
+    for e in entries:
+        if e.category.value != "cost avoidance":
+            sums[e.initiative_id or ""] = (
+                sums.get(e.initiative_id or "", Decimal(0)) + e.amount.amount
+            )
+    return sums
+
+
+def test_posting_records_the_net_savings_by_initiative(example_ctx: Context, source: Path) -> None:
+    outcome = measurement.post_source(example_ctx, source)
+    assert not outcome.unchanged and outcome.entries_added > 0
+    document = to_json(outcome.result)
+    expected = {
+        r["initiative_id"]: Decimal(r["hard_savings"]["net"]) for r in document["by_initiative"]
+    }
+    posted = by_initiative(measured(example_ctx))
+    # Each (initiative, partner, month) is rounded to the cent, so an initiative may differ
+    # from its rounded total by at most half a cent per posted month.
+    for initiative, net in expected.items():
+        months = sum(1 for e in measured(example_ctx) if e.initiative_id == initiative)
+        assert abs(posted.get(initiative, Decimal(0)) - net) <= Decimal("0.005") * months
+    run = measurement.run(example_ctx, outcome.run_id or 0)
+    files = run.fingerprint["tables"]["purchase_lines"]["files"]
+    assert len(files[0]["sha256"]) == 64 and files[0]["bytes"] > 0
+    assert run.fingerprint["tables"]["purchase_lines"]["rows"] == 3_000
+
+
+def test_posting_the_same_source_again_adds_nothing(example_ctx: Context, source: Path) -> None:
+    first = measurement.post_source(example_ctx, source)
+    count = len(measured(example_ctx))
+    again = measurement.post_source(example_ctx, source)
+    assert again.unchanged and again.run_id == first.run_id
+    assert len(measured(example_ctx)) == count
+    assert len(measurement.runs(example_ctx)) == 1
+
+
+def _reprice(source: Path, target: Path, factor: Decimal) -> None:
+    """Copy the source with the first 200 purchase lines paid at another price."""
+    target.mkdir()
+    for path in source.iterdir():
+        if path.suffix == ".csv" and path.stem != "purchase_lines":
+            (target / path.name).write_text(path.read_text())
+    with (source / "purchase_lines.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows[:200]:
+        row["unit_price"] = str((Decimal(row["unit_price"]) * factor).quantize(Decimal("0.01")))
+    with (target / "purchase_lines.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_changed_source_reverses_what_changed(
+    example_ctx: Context, source: Path, tmp_path: Path
+) -> None:
+    moving = tmp_path / "moving"
+    _reprice(source, moving, Decimal(1))
+    first = measurement.post_source(example_ctx, moving)
+    before = len(measured(example_ctx))
+    (moving / "purchase_lines.csv").unlink()
+    for path in moving.iterdir():
+        path.unlink()
+    moving.rmdir()
+    _reprice(source, moving, Decimal("0.9"))  # the first 200 lines now cost 10% less
+    second = measurement.post_source(example_ctx, moving)
+    assert second.run_id != first.run_id and not second.unchanged
+    assert 0 < second.entries_reversed <= second.entries_added
+    assert len(measured(example_ctx)) == before + second.entries_reversed + second.entries_added
+    # What stands in the ledger is now the second measurement, to the cent.
+    standing = sum((e.amount.amount for e in measured(example_ctx)), Decimal(0))
+    total = second.result.total
+    cells = sum(
+        second.result.round(f.net) + second.result.round(f.cost_avoidance)
+        for f in second.result.cells.values()
+    )
+    assert standing == cells
+    assert abs(standing - (total.net + total.cost_avoidance)) < Decimal("0.01") * len(
+        second.result.cells
+    )
+
+
+def test_line_level_detail_is_kept_per_partner(example_ctx: Context, source: Path) -> None:
+    outcome = measurement.post_source(example_ctx, source)
+    detail = measurement.run_detail(example_ctx, outcome.run_id or 0, "nissan")
+    assert all(line["partner"] == "NISSAN" for line in detail["double_claimed_lines"])
+    assert set(detail) == {"double_claimed_lines", "leakage", "unmeasurable"}
+    summary = measurement.run(example_ctx, outcome.run_id or 0).summary
+    assert "double_claimed_lines" not in summary and "lineage" not in summary
+
+
+def test_a_source_naming_an_unknown_initiative_posts_nothing(
+    example_ctx: Context, source: Path, tmp_path: Path
+) -> None:
+    odd = tmp_path / "odd"
+    _reprice(source, odd, Decimal(1))
+    scope = (odd / "initiative_scope.csv").read_text().replace("PUR-002", "PUR-777")
+    (odd / "initiative_scope.csv").write_text(scope)
+    with pytest.raises(NotFound, match="unknown initiative 'PUR-777'"):
+        measurement.post_source(example_ctx, odd)
+    assert measured(example_ctx) == [] and measurement.runs(example_ctx) == []
