@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from synergies.cli.common import DbOption, open_context
-from synergies.cli.output import Format, console, print_json, table
+from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.calendar import parse_date
 from synergies.measurement.api import Period, measure
 from synergies.measurement.engines import Engine
@@ -121,7 +121,9 @@ def measure_command(
     engine: Annotated[
         Engine, typer.Option(help="Query engine for folder sources.")
     ] = Engine.duckdb,
-    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table, json, or csv (the figures by month).")
+    ] = Format.table,
     post: Annotated[
         bool,
         typer.Option(help="Record the result in the store's ledger (only what changed)."),
@@ -137,6 +139,8 @@ def measure_command(
         )
     if fmt is Format.json:
         print_json(to_json(result))
+    elif fmt is Format.csv:
+        print_csv(_money_rows(result, "by_month"))
     else:
         print_tables(result)
     if ctx is not None:
