@@ -76,3 +76,10 @@ def test_a_year_without_data_is_refused_with_the_range(example_ctx: Context) -> 
 def test_an_unknown_currency_is_refused(example_ctx: Context) -> None:
     with pytest.raises(InvalidInput, match="unknown currency"):
         synergy_report(example_ctx, currency="XXX")
+
+
+def test_the_bridge_explains_the_change_from_the_year_before(example_ctx: Context) -> None:
+    report = synergy_report(example_ctx, year=2015, by=Breakdown.function)
+    change = sum((b.change.amount for b in report.bridge), Decimal(0))
+    assert change == Decimal("4300000000.00") - Decimal("3800000000.00")
+    assert report.bridge[0].change.amount >= report.bridge[-1].change.amount

@@ -57,6 +57,7 @@ def _document(report: SynergyReport) -> dict[str, object]:
         "breakdown_year": report.breakdown_year,
         "breakdown": _breakdown_rows(report),
         "rates": report.rates_note,
+        "bridge": [{"key": b.key, "change": b.change.amount} for b in report.bridge],
     }  # fmt: skip
 
 
@@ -78,6 +79,52 @@ def burn_up(report: SynergyReport) -> Table:
         label = millions(y.realized) if y.realized.amount else f"target {millions(y.target)}"
         grid.add_row(y.label, bar, label)
     return grid
+
+
+def bridge(report: SynergyReport) -> Table | None:
+    """A waterfall from the year before to the report's year, one bar per breakdown key."""
+    if not report.bridge or report.breakdown_year is None:
+        return None
+    year = report.breakdown_year
+    start = next((y.realized for y in report.years if y.year == year - 1), None)
+    end = next((y.realized for y in report.years if y.year == year), None)
+    if start is None or end is None:
+        return None
+    steps = [(f"{year - 1}", start.amount, start.amount)]
+    level = start.amount
+    for step in report.bridge:
+        steps.append((step.key, level, level + step.change.amount))
+        level += step.change.amount
+    steps.append((f"{year}", end.amount, end.amount))
+    levels = [v for _, a, b in steps for v in (a, b)]
+    # A truncated axis, so the changes are visible beside the totals (as in a printed bridge).
+    floor = max(Decimal(0), min(levels) - (max(levels) - min(levels)))
+    top = (max(levels) - floor) or Decimal(1)
+    grid = Table(title=f"Savings bridge {year - 1} → {year} by {report.breakdown_by.value} "
+                 f"({report.currency})", box=None)  # fmt: skip
+    grid.add_column(report.breakdown_by.value)
+    grid.add_column("", no_wrap=True)
+    grid.add_column("", justify="right")
+    for key, low, high in steps:
+        grid.add_row(key, _waterfall_bar(low - floor, high - floor, top), _bridge_label(low, high))
+    grid.caption = f"axis starts at {millions(Money(floor, report.currency))}"
+    return grid
+
+
+def _waterfall_bar(low: Decimal, high: Decimal, top: Decimal) -> Text:
+    if low == high:  # a total: a solid bar from zero
+        width = int(high / top * BAR_WIDTH)
+        return Text("█" * width, style="blue")
+    a, b = sorted((low, high))
+    start, width = int(a / top * BAR_WIDTH), max(1, int((b - a) / top * BAR_WIDTH))
+    return Text(" " * start) + Text("█" * width, style="green" if high > low else "red")
+
+
+def _bridge_label(low: Decimal, high: Decimal) -> str:
+    if low == high:
+        return f"{high / 1_000_000:,.1f} m"
+    sign = "+" if high > low else "-"
+    return f"{sign}{abs(high - low) / 1_000_000:,.1f} m"
 
 
 def _position_lines(report: SynergyReport) -> Text:
@@ -110,6 +157,9 @@ def _print_table(report: SynergyReport) -> None:
          "share": f"{b.share * 100:.1f}%"}
         for b in report.breakdown
     ]  # fmt: skip
+    waterfall = bridge(report)
+    if waterfall is not None:
+        out.print(waterfall)
     out.print(Group(table(shares, title=f"{report.breakdown_year} by {report.breakdown_by.value}",
                           caption=report.rates_note)))  # fmt: skip
 

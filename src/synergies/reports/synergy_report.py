@@ -61,6 +61,14 @@ class BreakdownLine:
 
 
 @dataclass(frozen=True, slots=True)
+class BridgeStep:
+    """One bar of the savings bridge: how much `key` added between two years."""
+
+    key: str
+    change: Money
+
+
+@dataclass(frozen=True, slots=True)
 class SynergyReport:
     currency: str
     calendar: str
@@ -70,6 +78,7 @@ class SynergyReport:
     breakdown_year: int | None
     breakdown: list[BreakdownLine]
     rates_note: str
+    bridge: list[BridgeStep]  # from the year before `breakdown_year` to it, by the breakdown
 
 
 def _converter(fx: FxTable, currency: str) -> Callable[[LedgerEntry], Decimal]:
@@ -146,6 +155,7 @@ def build_report(
         )
     focus = year if year is not None else (realized_years[-1] if realized_years else None)
     rows = _breakdown(entries, calendar, focus, breakdown, convert, currency)
+    before = _breakdown(entries, calendar, focus - 1, breakdown, convert, currency) if focus else []
     return SynergyReport(
         currency,
         calendar_name,
@@ -155,7 +165,19 @@ def build_report(
         focus,
         rows,
         _rates_note(entries, currency),
+        _bridge(before, rows, currency),
     )
+
+
+def _bridge(
+    before: list[BreakdownLine], after: list[BreakdownLine], currency: str
+) -> list[BridgeStep]:
+    """Each key's change from one year to the next, largest rise first."""
+    start = {b.key: b.realized.amount for b in before}
+    end = {b.key: b.realized.amount for b in after}
+    changes = {k: end.get(k, Decimal(0)) - start.get(k, Decimal(0)) for k in start | end}
+    ordered = sorted(changes.items(), key=lambda kv: -kv[1])
+    return [BridgeStep(k, Money(v, currency)) for k, v in ordered if v]
 
 
 def _target_in(target: Target | None, fx: FxTable, currency: str) -> Money | None:
