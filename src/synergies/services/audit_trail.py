@@ -14,7 +14,7 @@ from synergies.storage import tables as t
 
 
 def records(ctx: Context, subject: str | None = None) -> list[Any]:
-    ctx.allow(Action.read)
+    ctx.allow(Action.read_audit)
     query = select(t.audit_log).order_by(t.audit_log.c.seq)
     if subject:
         query = query.where(t.audit_log.c.subject.like(f"{subject}%"))

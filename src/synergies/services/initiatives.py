@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
@@ -123,15 +124,18 @@ def advance(
     return after
 
 
-def approve(ctx: Context, initiative_id: str, body: str, on: date) -> Initiative:
+def approve(
+    ctx: Context, initiative_id: str, body: str, on: date, expected_version: int | None = None
+) -> Initiative:
     if not body.strip():
         raise InvalidInput("say who approved it", field="--by", fix="e.g. --by 'Alliance Board'")
     return _change(
-        ctx, initiative_id, "initiative.approve", None, approval=Approval(body.strip(), on)
-    )
+        ctx, initiative_id, "initiative.approve", expected_version,
+        approval=Approval(body.strip(), on),
+    )  # fmt: skip
 
 
-def lock_plan(ctx: Context, initiative_id: str) -> Initiative:
+def lock_plan(ctx: Context, initiative_id: str, expected_version: int | None = None) -> Initiative:
     """Freeze the business case as the locked plan; once locked it never changes."""
     current = get(ctx, initiative_id)
     if current.locked_plan is not None:
@@ -142,12 +146,19 @@ def lock_plan(ctx: Context, initiative_id: str) -> Initiative:
             field="initiative",
             fix=f"set figures first: synergies initiative update {initiative_id} --run-rate ...",
         )
-    return _change(ctx, initiative_id, "initiative.lock_plan", None, locked_plan=current.forecast)
+    return _change(
+        ctx, initiative_id, "initiative.lock_plan", expected_version, locked_plan=current.forecast
+    )
 
 
-def set_status(ctx: Context, initiative_id: str, status: SideStatus | None) -> Initiative:
+def set_status(
+    ctx: Context, initiative_id: str, status: SideStatus | None,
+    expected_version: int | None = None,
+) -> Initiative:  # fmt: skip
     with ctx.transaction() as conn:
-        result = _change(ctx, initiative_id, "initiative.status", None, side_status=status)
+        result = _change(
+            ctx, initiative_id, "initiative.status", expected_version, side_status=status
+        )
         initiative_rows.record_stage_change(
             conn, initiative_id, result.stage.value, status.value if status else result.stage.value,
             ctx.actor.name, ctx.clock(),
@@ -156,12 +167,14 @@ def set_status(ctx: Context, initiative_id: str, status: SideStatus | None) -> I
 
 
 def sign_off(
-    ctx: Context, initiative_id: str, partner: str, controller: str, on: date
-) -> Initiative:
+    ctx: Context, initiative_id: str, partner: str, controller: str, on: date,
+    expected_version: int | None = None,
+) -> Initiative:  # fmt: skip
     """A controller of `partner` signs the realized saving off (needed for L5)."""
     ctx.allow(Action.sign_off, partner=partner)
     with ctx.transaction() as conn:
         before = initiative_rows.load_initiative(conn, initiative_id)
+        _check_version(before, expected_version)
         if partner not in before.partners():
             raise InvalidInput(
                 f"{partner} does not share {initiative_id}",
@@ -170,9 +183,10 @@ def sign_off(
             )
         if any(s.partner == partner for s in before.signoffs):
             raise Conflict(f"{partner} has already signed {initiative_id} off", field="--partner")
-        if controller.strip().lower() == before.owner.strip().lower():
+        proposers = {before.owner, *initiative_rows.proposers(conn, initiative_id)}
+        if controller.strip().lower() in {p.strip().lower() for p in proposers}:
             raise InvalidInput(
-                f"{controller} proposed {initiative_id} and cannot sign it off",
+                f"{controller} proposed {initiative_id} or its figures and cannot sign it off",
                 field="--controller",
                 fix="another controller of the partner must sign",
             )
@@ -182,3 +196,17 @@ def sign_off(
         initiative_rows.insert_signoff(conn, initiative_id, signature)
         ctx.audit(conn, "initiative.sign_off", f"initiative/{initiative_id}", before, after)
     return after
+
+
+def allocation_weight(ctx: Context, initiative_id: str, partner: str) -> Decimal:
+    """A partner's raw allocation weight: for a cost-base split, that partner's cost base."""
+    ctx.allow(Action.read_confidential, partner=partner)
+    found = get(ctx, initiative_id)
+    weights = dict(found.allocation.weights)
+    if partner not in weights:
+        raise NotFound(
+            f"{partner} does not share {initiative_id}",
+            field="partner",
+            fix=f"partners sharing it: {', '.join(found.partners())}",
+        )
+    return weights[partner]

@@ -25,7 +25,7 @@ def synergy_report(
         partner = find_partner(structure.partners(ctx), fiscal_year_of, field="--fiscal-year-of")
         calendar, name = partner.fiscal_calendar, f"fiscal year of {partner.code}"
     return build_report(
-        ledger.entries(ctx),
+        ledger.sums(ctx, by.value),
         structure.targets(ctx),
         structure.fx_table(ctx),
         currency=code,

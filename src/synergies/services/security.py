@@ -24,7 +24,9 @@ class Action(StrEnum):
     manage_initiatives = "manage initiatives"
     record_ledger = "record ledger"
     sign_off = "sign off"
-    manage_users = "manage users"
+    manage_users = "manage users"  # accounts and the credentials of others
+    manage_own_credentials = "manage own credentials"  # one's own API tokens and sessions
+    read_audit = "read audit"  # audit records: their before/after may hold confidential data
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +44,27 @@ def local_operator() -> Actor:
 
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.admin: frozenset(Action),
-    Role.function_lead: frozenset({Action.read, Action.manage_initiatives, Action.record_ledger}),
-    Role.controller: frozenset(
-        {Action.read, Action.read_confidential, Action.record_ledger, Action.sign_off}
+    Role.function_lead: frozenset(
+        {
+            Action.read,
+            Action.manage_initiatives,
+            Action.record_ledger,
+            Action.manage_own_credentials,
+        }
     ),
-    Role.clean_team: frozenset({Action.read, Action.read_confidential}),
-    Role.viewer: frozenset({Action.read}),
+    Role.controller: frozenset(
+        {
+            Action.read,
+            Action.read_confidential,
+            Action.record_ledger,
+            Action.sign_off,
+            Action.manage_own_credentials,
+        }
+    ),
+    Role.clean_team: frozenset(
+        {Action.read, Action.read_confidential, Action.read_audit, Action.manage_own_credentials}
+    ),
+    Role.viewer: frozenset({Action.read, Action.manage_own_credentials}),
 }
 
 

@@ -39,6 +39,10 @@ def partners(ctx: Context) -> dict[str, Partner]:
         return rows.load_partners(conn)
 
 
+def partner(ctx: Context, code: str) -> Partner:
+    return find_partner(partners(ctx), code)
+
+
 def add_partner(ctx: Context, partner: Partner) -> None:
     ctx.allow(Action.manage_structure)
     with ctx.transaction() as conn:
@@ -96,19 +100,31 @@ def add_agreement(ctx: Context, agreement: Agreement) -> None:
         ctx.audit(conn, "agreement.add", f"agreement/{agreement.code}", after=agreement)
 
 
-def check_scope(ctx: Context, code: str, activity: str, on: date) -> ScopeAnswer:
+def agreement(ctx: Context, code: str) -> Agreement:
     found = agreements(ctx)
     key = code.strip().upper()
     if key not in found:
         known = ", ".join(sorted(found)) or "none yet"
         raise NotFound(f"unknown agreement {code!r}", field="AGREEMENT", fix=f"use one of: {known}")
-    return decide_scope(found[key], activity, on)
+    return found[key]
+
+
+def check_scope(ctx: Context, code: str, activity: str, on: date) -> ScopeAnswer:
+    return decide_scope(agreement(ctx, code), activity, on)
 
 
 def functions(ctx: Context) -> dict[str, BusinessFunction]:
     ctx.allow(Action.read)
     with ctx.reading() as conn:
         return rows.load_functions(conn)
+
+
+def function(ctx: Context, code: str) -> BusinessFunction:
+    found = functions(ctx)
+    if code not in found:
+        known = ", ".join(sorted(found)) or "none yet"
+        raise NotFound(f"unknown function {code!r}", field="function", fix=f"use one of: {known}")
+    return found[code]
 
 
 def add_function(ctx: Context, function: BusinessFunction) -> None:

@@ -268,3 +268,40 @@ plans = Table(
     Column("locked_by", String(200), nullable=False),
     Column("content", Text, nullable=False),  # JSON: every L3+ initiative with its figures
 )
+
+# Accounts of the people who use the API. Passwords are argon2 hashes, never the password.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("role", String(30), nullable=False),
+    Column("partner", ForeignKey("partners.code")),
+    Column("functions", Text, nullable=False, default=""),  # comma-separated function codes
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# API tokens and web sessions: only the sha256 of the secret is kept.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),  # public id, shown in lists and audit
+    Column("user", ForeignKey("users.name"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # "api" or "session"
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Every login attempt, so that lock-outs hold across processes and workers.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(200), nullable=False, index=True),  # the name tried, known or not
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+)

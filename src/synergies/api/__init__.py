@@ -1,0 +1,1 @@
+"""The REST API: a thin shell over the service layer (FastAPI)."""

@@ -1,0 +1,47 @@
+"""Agreements and their dated scope: is an activity inside on a date?"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from synergies.api.deps import ContextDep
+from synergies.api.problems import WRITE_ERRORS
+from synergies.api.schemas.structure import AgreementIn, AgreementOut, ScopeOut
+from synergies.services import structure
+
+router = APIRouter(prefix="/agreements", tags=["agreements"], responses=WRITE_ERRORS)
+CodePath = Annotated[str, Path(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+
+
+@router.get("")
+def list_agreements(ctx: ContextDep) -> list[AgreementOut]:
+    """Every agreement with its clauses and amendments."""
+    return [AgreementOut.of(a) for a in structure.agreements(ctx).values()]
+
+
+@router.get("/{code}")
+def get_agreement(ctx: ContextDep, code: CodePath) -> AgreementOut:
+    """One agreement."""
+    return AgreementOut.of(structure.agreement(ctx, code))
+
+
+@router.get("/{code}/scope")
+def check_scope(
+    ctx: ContextDep,
+    code: CodePath,
+    activity: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")],
+    on: Annotated[date, Query(description="The day to ask about.")],
+) -> ScopeOut:
+    """Is `activity` inside the agreement on `on`, and which clause decides."""
+    return ScopeOut.of(structure.check_scope(ctx, code, activity, on))
+
+
+@router.post("", status_code=201)
+def add_agreement(ctx: ContextDep, body: AgreementIn) -> AgreementOut:
+    """Record an agreement (alliance admin)."""
+    agreement = body.to_domain()
+    structure.add_agreement(ctx, agreement)
+    return AgreementOut.of(agreement)

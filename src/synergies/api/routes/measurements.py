@@ -1,0 +1,39 @@
+"""Measurement runs: lineage for everyone, line-level detail only for the owning partner."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+
+from synergies.api.deps import ContextDep, PagingDep
+from synergies.api.pages import Page, cut
+from synergies.api.problems import READ_ERRORS
+from synergies.api.schemas.measurements import RunOut
+from synergies.services import measurement
+
+router = APIRouter(prefix="/measurements", tags=["measurements"], responses=READ_ERRORS)
+RunPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CodePath = Annotated[str, Path(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+
+
+@router.get("")
+def list_runs(ctx: ContextDep, paging: PagingDep) -> Page[RunOut]:
+    """Every measurement run posted to the ledger, oldest first."""
+    items, total = cut(measurement.runs(ctx), paging)
+    return Page(
+        items=[RunOut.of(r) for r in items], total=total, limit=paging.limit,
+        offset=paging.offset,
+    )  # fmt: skip
+
+
+@router.get("/{run_id}")
+def get_run(ctx: ContextDep, run_id: RunPath) -> RunOut:
+    """One run and its lineage: source fingerprint, method, query, aggregate figures."""
+    return RunOut.of(measurement.run(ctx, run_id))
+
+
+@router.get("/{run_id}/detail/{partner}")
+def run_detail(ctx: ContextDep, run_id: RunPath, partner: CodePath) -> dict[str, Any]:
+    """Line-level detail of a partner's lines (prices): its controllers and the clean team."""
+    return measurement.run_detail(ctx, run_id, partner)

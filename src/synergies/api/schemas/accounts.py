@@ -1,0 +1,79 @@
+"""Users, tokens and sessions. No secret or password hash is ever sent back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, SecretStr
+
+from synergies.api.schemas.common import Body, Code, Key
+from synergies.domain.accounts import ApiToken, User
+from synergies.services.security import Role
+
+UserName = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@ -]*$")
+]
+Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}[mhdw]$", examples=["30d", "12h"])]
+
+
+class LoginIn(Body):
+    name: UserName
+    password: SecretStr = Field(max_length=1000)
+
+
+class UserIn(Body):
+    name: UserName
+    role: Role
+    password: SecretStr = Field(min_length=10, max_length=1000)
+    partner: Code | None = None
+    functions: list[Key] = Field(default_factory=list, max_length=20)
+
+
+class UserOut(BaseModel):
+    name: str
+    role: Role
+    partner: str | None
+    functions: list[str]
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, u: User) -> UserOut:
+        return cls(
+            name=u.name, role=Role(u.role), partner=u.partner, functions=list(u.functions),
+            active=u.active, created_at=u.created_at,
+        )  # fmt: skip
+
+
+class TokenIn(Body):
+    user: UserName | None = Field(None, description="Whose token; default: yourself.")
+    expires_in: Duration = "30d"
+    label: Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+
+
+class TokenOut(BaseModel):
+    id: str
+    user: str
+    kind: str
+    label: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, t: ApiToken) -> TokenOut:
+        return cls(
+            id=t.id, user=t.user, kind=t.kind, label=t.label, created_at=t.created_at,
+            expires_at=t.expires_at, revoked_at=t.revoked_at,
+        )  # fmt: skip
+
+
+class IssuedTokenOut(BaseModel):
+    token: TokenOut
+    secret: str = Field(description="Shown this once; send it as 'Authorization: Bearer ...'.")
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    expires_at: datetime

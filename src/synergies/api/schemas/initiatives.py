@@ -1,0 +1,184 @@
+"""Initiatives: their figures, allocation (shares only), stage, approval and sign-offs."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from synergies.api.schemas.common import (
+    Amount,
+    Body,
+    Code,
+    Currency,
+    Key,
+    MoneyOut,
+    MonthText,
+    Name,
+    month,
+)
+from synergies.api.schemas.structure import Day
+from synergies.domain.allocation import AllocationMethod, AllocationRule
+from synergies.domain.initiatives import (
+    Category,
+    Initiative,
+    PlanFigures,
+    SideStatus,
+    SignOff,
+    Stage,
+)
+from synergies.domain.money import Money
+
+InitiativeId = Annotated[
+    str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+]
+Weight = Annotated[Decimal, Field(ge=0, max_digits=24, decimal_places=6, allow_inf_nan=False)]
+SHARE_PLACES = Decimal("0.0001")
+
+
+class FiguresIn(Body):
+    """The working forecast: run-rate at full ramp, one-off costs, start month and ramp."""
+
+    currency: Currency = "EUR"
+    run_rate: Amount
+    one_off_costs: Amount = Decimal(0)
+    start: MonthText
+    ramp_months: int = Field(12, ge=0, le=120)
+
+    def to_domain(self) -> PlanFigures:
+        return PlanFigures(
+            Money.of(self.run_rate, self.currency), Money.of(self.one_off_costs, self.currency),
+            month(self.start, "start"), self.ramp_months,
+        )  # fmt: skip
+
+
+class FiguresOut(BaseModel):
+    run_rate: MoneyOut
+    one_off_costs: MoneyOut
+    start: str
+    ramp_months: int
+
+    @classmethod
+    def of(cls, f: PlanFigures | None) -> FiguresOut | None:
+        if f is None:
+            return None
+        return cls(
+            run_rate=MoneyOut.of(f.run_rate), one_off_costs=MoneyOut.of(f.one_off_costs),
+            start=str(f.start), ramp_months=f.ramp_months,
+        )  # fmt: skip
+
+
+class AllocationIn(Body):
+    method: AllocationMethod
+    weights: dict[Code, Weight] = Field(
+        min_length=1, max_length=20,
+        description="Per partner: a percentage (fixed), a volume, or a cost base. Cost bases "
+        "are confidential to their partner and never shown back, only the shares.",
+    )  # fmt: skip
+
+    def to_domain(self) -> AllocationRule:
+        return AllocationRule(self.method, tuple((p.upper(), w) for p, w in self.weights.items()))
+
+
+class AllocationOut(BaseModel):
+    method: AllocationMethod
+    shares: dict[str, Decimal] = Field(
+        description="Percentage of the saving each partner gets (rounded to 4 places). Raw "
+        "weights are a partner's confidential data: GET /initiatives/{id}/weights/{partner}."
+    )
+
+    @classmethod
+    def of(cls, rule: AllocationRule) -> AllocationOut:
+        shares = {p: (s * 100).quantize(SHARE_PLACES) for p, s in rule.shares().items()}
+        return cls(method=rule.method, shares=shares)
+
+
+class InitiativeIn(Body):
+    id: InitiativeId
+    name: Name
+    function: Key
+    owner: Name = Field(description="Who proposes it (cannot sign its savings off).")
+    category: Category
+    allocation: AllocationIn
+    agreement: Code | None = None
+
+    def to_domain(self) -> Initiative:
+        return Initiative(
+            id=self.id.upper(), name=self.name, function=self.function, owner=self.owner,
+            category=self.category, allocation=self.allocation.to_domain(),
+            agreement=self.agreement.upper() if self.agreement else None,
+        )  # fmt: skip
+
+
+class SignOffOut(BaseModel):
+    partner: str
+    controller: str
+    on: date
+
+    @classmethod
+    def of(cls, s: SignOff) -> SignOffOut:
+        return cls(partner=s.partner, controller=s.controller, on=s.on)
+
+
+class InitiativeOut(BaseModel):
+    id: str
+    name: str
+    function: str
+    owner: str
+    category: Category
+    allocation: AllocationOut
+    stage: Stage
+    stage_name: str
+    side_status: SideStatus | None
+    forecast: FiguresOut | None
+    locked_plan: FiguresOut | None
+    approved_by: str | None
+    approved_on: date | None
+    signoffs: list[SignOffOut]
+    agreement: str | None
+    illustrative: bool
+    version: int = Field(description="Sent as the ETag; give it back in If-Match to change it.")
+
+    @classmethod
+    def of(cls, i: Initiative) -> InitiativeOut:
+        return cls(
+            id=i.id, name=i.name, function=i.function, owner=i.owner, category=i.category,
+            allocation=AllocationOut.of(i.allocation), stage=i.stage, stage_name=i.stage.label,
+            side_status=i.side_status, forecast=FiguresOut.of(i.forecast),
+            locked_plan=FiguresOut.of(i.locked_plan),
+            approved_by=i.approval.body if i.approval else None,
+            approved_on=i.approval.on if i.approval else None,
+            signoffs=[SignOffOut.of(s) for s in i.signoffs], agreement=i.agreement,
+            illustrative=i.illustrative, version=i.version,
+        )  # fmt: skip
+
+
+class AdvanceIn(Body):
+    to: Stage
+
+
+class ApprovalIn(Body):
+    body: Name = Field(examples=["Alliance Board"])
+    on: Day
+
+
+class StatusIn(Body):
+    status: SideStatus | None = Field(description="None clears the side status.")
+
+
+class SignOffIn(Body):
+    """The controller is the authenticated user."""
+
+    partner: Code
+    on: Day
+
+
+class WeightOut(BaseModel):
+    """A partner's raw allocation weight: for a cost-base split, its confidential cost base."""
+
+    initiative: str
+    partner: str
+    method: AllocationMethod
+    weight: Decimal

@@ -1,0 +1,33 @@
+"""`synergies serve`: the REST API on uvicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from synergies.cli.common import DbOption
+from synergies.storage import engine
+from synergies.storage.store import Store
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    db: DbOption = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    url = engine.resolve_url(db)
+    Store.open(url).engine.dispose()  # refuse a missing or outdated store before listening
+    os.environ[engine.ENV_VAR] = url  # each worker opens the store named here
+    uvicorn.run(
+        "synergies.api.app:app_from_environment", factory=True, host=host, port=port,
+        workers=workers, log_level="warning",
+    )  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

@@ -1,0 +1,127 @@
+"""Rows <-> accounts, API tokens and login attempts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from synergies.domain.accounts import ApiToken, User
+from synergies.domain.errors import Conflict, NotFound
+from synergies.storage import tables as t
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
+
+
+def _user(r: Any) -> User:
+    functions = tuple(f for f in r["functions"].split(",") if f)
+    return User(r["name"], r["role"], r["partner"], functions, r["active"], _utc(r["created_at"]))
+
+
+def load_users(conn: Connection) -> list[User]:
+    rows = conn.execute(select(t.users).order_by(t.users.c.name)).mappings()
+    return [_user(r) for r in rows]
+
+
+def load_user(conn: Connection, name: str) -> User:
+    row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().one_or_none()
+    if row is None:
+        raise NotFound(
+            f"unknown user {name!r}", field="user", fix="list them with: synergies user list"
+        )
+    return _user(row)
+
+
+def password_hash(conn: Connection, name: str) -> str | None:
+    query = select(t.users.c.password_hash).where(t.users.c.name == name, t.users.c.active)
+    return conn.execute(query).scalar_one_or_none()
+
+
+def insert_user(conn: Connection, user: User, hashed: str) -> None:
+    if conn.execute(select(t.users.c.name).where(t.users.c.name == user.name)).first():
+        raise Conflict(f"user {user.name} already exists", field="name", fix="choose another name")
+    conn.execute(
+        insert(t.users).values(
+            name=user.name, role=user.role, partner=user.partner,
+            functions=",".join(user.functions), password_hash=hashed, active=user.active,
+            created_at=user.created_at,
+        )
+    )  # fmt: skip
+
+
+def set_password_hash(conn: Connection, name: str, hashed: str) -> None:
+    conn.execute(update(t.users).where(t.users.c.name == name).values(password_hash=hashed))
+
+
+def _token(r: Any) -> ApiToken:
+    return ApiToken(
+        r["id"], r["user"], r["kind"], r["label"], _utc(r["created_at"]),
+        _utc(r["expires_at"]), _utc_or_none(r["revoked_at"]),
+    )  # fmt: skip
+
+
+def insert_token(conn: Connection, token: ApiToken, secret_hash: str) -> None:
+    conn.execute(
+        insert(t.api_tokens).values(
+            id=token.id, user=token.user, kind=token.kind, secret_hash=secret_hash,
+            label=token.label, created_at=token.created_at, expires_at=token.expires_at,
+        )
+    )  # fmt: skip
+
+
+def load_tokens(
+    conn: Connection, user: str | None = None, kind: str | None = None
+) -> list[ApiToken]:
+    query = select(t.api_tokens).order_by(t.api_tokens.c.created_at, t.api_tokens.c.id)
+    if user is not None:
+        query = query.where(t.api_tokens.c.user == user)
+    if kind is not None:
+        query = query.where(t.api_tokens.c.kind == kind)
+    return [_token(r) for r in conn.execute(query).mappings()]
+
+
+def load_token(conn: Connection, token_id: str) -> ApiToken:
+    query = select(t.api_tokens).where(t.api_tokens.c.id == token_id)
+    row = conn.execute(query).mappings().one_or_none()
+    if row is None:
+        raise NotFound(
+            f"unknown token {token_id!r}", field="token", fix="list them with: synergies token list"
+        )
+    return _token(row)
+
+
+def token_by_secret(conn: Connection, secret_hash: str) -> ApiToken | None:
+    query = select(t.api_tokens).where(t.api_tokens.c.secret_hash == secret_hash)
+    row = conn.execute(query).mappings().one_or_none()
+    return None if row is None else _token(row)
+
+
+def revoke_token(conn: Connection, token_id: str, at: datetime) -> None:
+    conn.execute(
+        update(t.api_tokens)
+        .where(t.api_tokens.c.id == token_id, t.api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+
+
+def record_attempt(conn: Connection, name: str, at: datetime, succeeded: bool) -> None:
+    conn.execute(insert(t.login_attempts).values(user=name, at=at, succeeded=succeeded))
+
+
+def recent_attempts(conn: Connection, name: str, count: int) -> list[tuple[datetime, bool]]:
+    """The newest `count` attempts for `name`, newest first."""
+    query = (
+        select(t.login_attempts.c.at, t.login_attempts.c.succeeded)
+        .where(t.login_attempts.c.user == name)
+        .order_by(t.login_attempts.c.id.desc())
+        .limit(count)
+    )
+    return [(_utc(r.at), r.succeeded) for r in conn.execute(query)]
