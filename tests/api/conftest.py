@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -15,12 +16,14 @@ from fastapi.testclient import TestClient
 from synergies.api.app import create_app
 from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.initiatives import Category, Initiative
+from synergies.measurement.generate import generate_purchases
 from synergies.services import accounts, initiatives
 from synergies.services.context import Context
 from synergies.services.security import Role, local_operator
 from synergies.storage.store import Store
 
 PASSWORD = "correct horse battery"
+SOURCE = "purchases"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +77,17 @@ def admin_ctx(api_store: Store) -> Context:
     return Context(api_store, local_operator())
 
 
+@pytest.fixture(scope="session")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's sources folder, holding one small purchasing source, `purchases`."""
+    root = tmp_path_factory.mktemp("sources")
+    generate_purchases(root / SOURCE, 400, seed=11, fmt="csv")
+    return root
+
+
 @pytest.fixture
-def client(api_store: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(api_store)) as test_client:
+def client(api_store: Store, sources: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(api_store, sources)) as test_client:
         yield test_client
 
 

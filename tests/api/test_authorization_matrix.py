@@ -26,7 +26,14 @@ from synergies.services import accounts, initiatives, ledger, structure
 from synergies.services.context import Context
 from synergies.services.security import local_operator
 from synergies.storage.store import Store
-from tests.api.conftest import ACCOUNTS, COST_BASE_INITIATIVE, PASSWORD, bearer, token_for
+from tests.api.conftest import (
+    ACCOUNTS,
+    COST_BASE_INITIATIVE,
+    PASSWORD,
+    SOURCE,
+    bearer,
+    token_for,
+)
 
 ANONYMOUS = "anonymous"
 EVERYONE = frozenset({*ACCOUNTS, ANONYMOUS})
@@ -172,6 +179,8 @@ RULES: dict[tuple[str, str], Rule] = {
         f"/ledger/{s.entry()}/reversal", {"reason": "typed twice"})),
     ("GET", "/reports/synergies"): Rule(SIGNED_IN, _url("/reports/synergies?by=partner")),
     ("GET", "/measurements"): Rule(SIGNED_IN, _url("/measurements")),
+    # The source holds both partners' purchasing lines: only who may record for both posts it.
+    ("POST", "/measurements"): Rule(LEADS, lambda s: ("/measurements", {"source": SOURCE})),
     ("GET", "/measurements/{run_id}"): Rule(SIGNED_IN, _url("/measurements/1"), absent=True),
     ("GET", "/measurements/{run_id}/detail/{partner}"): Rule(
         RENAULT_CONFIDENTIAL, _url("/measurements/1/detail/RENAULT"), absent=True),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from fastapi import FastAPI
 from pydantic import BaseModel
 
@@ -22,6 +25,8 @@ from synergies.api.routes import (
     users,
 )
 from synergies.storage.store import Store
+
+SOURCES_VAR = "SYNERGIES_SOURCES"
 
 ROUTERS = (
     auth.router, users.router, partners.router, ownership.router, agreements.router,
@@ -46,10 +51,11 @@ def health() -> Health:
     return Health(status="ok")
 
 
-def create_app(store: Store) -> FastAPI:
-    """The REST API over `store`."""
+def create_app(store: Store, sources: Path | None = None) -> FastAPI:
+    """The REST API over `store`; measurement sources are read only from `sources`."""
     app = FastAPI(title="synergies", version="1", description=DESCRIPTION)
     app.state.store = store
+    app.state.sources = sources
     problems.install(app)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
     for router in ROUTERS:
@@ -58,5 +64,6 @@ def create_app(store: Store) -> FastAPI:
 
 
 def app_from_environment() -> FastAPI:
-    """For `uvicorn --factory`: the store named by $SYNERGIES_DB."""
-    return create_app(Store.open(None))
+    """For `uvicorn --factory`: the store named by $SYNERGIES_DB, sources in $SYNERGIES_SOURCES."""
+    sources = os.environ.get(SOURCES_VAR)
+    return create_app(Store.open(None), Path(sources) if sources else None)

@@ -100,11 +100,10 @@ def add_many(ctx: Context, batch: list[LedgerEntry], keys: list[str], label: str
     with ctx.transaction() as conn:
         known = ledger_rows.known_import_keys(conn, keys)
         fresh = [(e, k) for e, k in zip(batch, keys, strict=True) if k not in known]
-        partners = {e.partner for e, _ in fresh}
-        for partner in sorted(partners):
-            ctx.allow(Action.record_ledger, partner=partner)
         refs = _References(conn)
         completed = [refs.complete(e) for e, _ in fresh]
+        for partner, function in sorted({(e.partner, e.function or "") for e in completed}):
+            ctx.allow(Action.record_ledger, partner=partner, function=function or None)
         ids = ledger_rows.insert_entries(conn, completed, [k for _, k in fresh])
         if ids:
             ctx.audit(conn, "ledger.import", f"ledger/{ids[0]}-{ids[-1]}", after={

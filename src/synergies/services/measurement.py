@@ -21,7 +21,7 @@ from synergies.domain.ledger import EntrySource, LedgerEntry, reversal_of
 from synergies.domain.money import Money
 from synergies.measurement.api import Period, measure
 from synergies.measurement.result import MeasurementResult, to_json
-from synergies.services import ledger
+from synergies.services import initiatives, ledger
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import ledger_rows
@@ -111,6 +111,7 @@ def post_source(
     date_to: date | None = None,
 ) -> PostOutcome:
     """Measure a source on this machine's disk (or database) and post the result."""
+    ctx.allow(Action.record_ledger)  # before reading anything on the caller's behalf
     period = Period(date_from, date_to)
     result = measure(source, reporting_currency=reporting_currency, period=period)
     return post_result(ctx, source, result, period)
@@ -120,7 +121,7 @@ def post_result(
     ctx: Context, source: str | Path, result: MeasurementResult, period: Period = WHOLE_SOURCE
 ) -> PostOutcome:
     """Record a measurement in the ledger: only what changed since this source's last post."""
-    ctx.allow(Action.record_ledger)
+    _authorize(ctx, result)
     key = source_key(source)
     digest = _fingerprint_hash(result, period)
     with ctx.transaction() as conn:
@@ -132,8 +133,6 @@ def post_result(
         if previous is not None:
             return PostOutcome(previous.id, 0, 0, True, result)
         wanted = _amounts(result)
-        for partner in sorted({k[1] for k in wanted}):
-            ctx.allow(Action.record_ledger, partner=partner)
         run_id = _insert_run(conn, ctx, key, digest, result)
         added, reversed_ = _apply(
             ctx, conn, _prefix(key), run_id, wanted, result.reporting_currency
@@ -148,6 +147,15 @@ def post_result(
             "entries_reversed": reversed_,
         })  # fmt: skip
     return PostOutcome(run_id, added, reversed_, False, result)
+
+
+def _authorize(ctx: Context, result: MeasurementResult) -> None:
+    """Posting needs the right to record for every partner and function the source touches,
+    even when nothing new would be written (the outcome itself says something)."""
+    ctx.allow(Action.record_ledger)
+    functions = {i.id: i.function for i in initiatives.list_initiatives(ctx)}
+    for initiative, partner in sorted({(c.initiative_id, c.partner) for c in result.cells}):
+        ctx.allow(Action.record_ledger, partner=partner, function=functions.get(initiative))
 
 
 def _apply(

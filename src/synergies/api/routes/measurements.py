@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from synergies.api.deps import ContextDep, PagingDep
 from synergies.api.pages import Page, cut
-from synergies.api.problems import READ_ERRORS
-from synergies.api.schemas.measurements import RunOut
+from synergies.api.problems import READ_ERRORS, WRITE_ERRORS
+from synergies.api.schemas.measurements import PostIn, PostOut, RunOut
+from synergies.api.sources import resolve_source
 from synergies.services import measurement
 
 router = APIRouter(prefix="/measurements", tags=["measurements"], responses=READ_ERRORS)
@@ -37,3 +38,14 @@ def get_run(ctx: ContextDep, run_id: RunPath) -> RunOut:
 def run_detail(ctx: ContextDep, run_id: RunPath, partner: CodePath) -> dict[str, Any]:
     """Line-level detail of a partner's lines (prices): its controllers and the clean team."""
     return measurement.run_detail(ctx, run_id, partner)
+
+
+@router.post("", responses=WRITE_ERRORS)
+def post_source(ctx: ContextDep, body: PostIn, request: Request) -> PostOut:
+    """Measure a source in the server's sources folder and post what changed to the ledger."""
+    folder = resolve_source(request.app.state.sources, body.source)
+    outcome = measurement.post_source(
+        ctx, folder, reporting_currency=body.reporting_currency, date_from=body.date_from,
+        date_to=body.date_to,
+    )  # fmt: skip
+    return PostOut.of(outcome)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from synergies.api.schemas.common import utc
-from synergies.services.measurement import MeasurementRun
+from synergies.api.schemas.common import Body, Currency, utc
+from synergies.services.measurement import MeasurementRun, PostOutcome
 
 
 class RunOut(BaseModel):
@@ -32,4 +32,31 @@ class RunOut(BaseModel):
             fingerprint=r.fingerprint, method_version=r.method_version, query=r.query,
             reporting_currency=r.reporting_currency, posted_at=utc(r.posted_at), actor=r.actor,
             summary=r.summary, entries_added=r.entries_added, entries_reversed=r.entries_reversed,
+        )  # fmt: skip
+
+
+class PostIn(Body):
+    source: str = Field(
+        min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="A folder of tables, relative to the server's sources folder (serve --sources).",
+    )  # fmt: skip
+    reporting_currency: Currency = "EUR"
+    date_from: date | None = Field(default=None, description="First posting date measured.")
+    date_to: date | None = Field(default=None, description="Last posting date measured.")
+
+
+class PostOut(BaseModel):
+    run_id: int | None
+    unchanged: bool = Field(description="True: the same source was posted before; nothing added.")
+    entries_added: int
+    entries_reversed: int
+    lines_read: int
+    hard_savings_net: str = Field(description="Net hard savings, rounded to the minor unit.")
+
+    @classmethod
+    def of(cls, o: PostOutcome) -> PostOut:
+        return cls(
+            run_id=o.run_id, unchanged=o.unchanged, entries_added=o.entries_added,
+            entries_reversed=o.entries_reversed, lines_read=o.result.lines_read,
+            hard_savings_net=str(o.result.round(o.result.total.net)),
         )  # fmt: skip
