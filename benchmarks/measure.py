@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -119,6 +120,15 @@ def report(lines: int, skip_pandas: bool) -> None:
             f"peak {float(r['peak_mb']):7.0f} MB  net {r['net']}  claimed {r['claimed']}"
         )
     if "pandas" in results:
+        engine, plain = (
+            Decimal(str(results["measure"]["net"])),
+            Decimal(str(results["pandas"]["net"])),
+        )
+        # pandas sums floats: allow a cent per million lines of rounding, nothing more.
+        agree = abs(engine - plain) <= Decimal("0.01") * max(1, lines // 1_000_000)
+        print(f"  net {'agrees' if agree else 'DISAGREES'}: measure {engine}, pandas {plain}")
+        if not agree:
+            raise SystemExit("the two implementations disagree")
         ratio = float(results["pandas"]["seconds"]) / float(results["measure"]["seconds"])
         print(f"  measure is {ratio:.1f}x the pandas version")
 

@@ -83,3 +83,45 @@ def test_the_bridge_explains_the_change_from_the_year_before(example_ctx: Contex
     change = sum((b.change.amount for b in report.bridge), Decimal(0))
     assert change == Decimal("4300000000.00") - Decimal("3800000000.00")
     assert report.bridge[0].change.amount >= report.bridge[-1].change.amount
+
+
+def test_a_cached_report_follows_every_change(example_ctx: Context) -> None:
+    from datetime import UTC, datetime
+
+    from synergies.domain.calendar import Month
+    from synergies.domain.initiatives import Category
+    from synergies.domain.ledger import EntrySource, LedgerEntry
+    from synergies.domain.money import Money
+    from synergies.services import ledger
+
+    def realized_2016() -> Decimal:
+        years = synergy_report(example_ctx).years
+        return next(y.realized.amount for y in years if y.year == 2016)
+
+    before = realized_2016()
+    assert realized_2016() == before  # served from the cache
+    added = ledger.add(example_ctx, LedgerEntry(
+        "RENAULT", Month(2016, 6), Money.of("1234.56", "EUR"), Category.cost_reduction,
+        EntrySource.entered, "t", datetime.now(UTC), initiative_id="PUR-001"))  # fmt: skip
+    assert realized_2016() == before + Decimal("1234.56")
+    ledger.reverse(example_ctx, added.id or 0, "test")
+    assert realized_2016() == before
+
+
+def test_a_report_inside_a_rolled_back_transaction_is_not_cached(example_ctx: Context) -> None:
+    from datetime import UTC, datetime
+
+    from synergies.domain.calendar import Month
+    from synergies.domain.initiatives import Category
+    from synergies.domain.ledger import EntrySource, LedgerEntry
+    from synergies.domain.money import Money
+    from synergies.services import ledger
+
+    before = synergy_report(example_ctx).years
+    with pytest.raises(RuntimeError), example_ctx.transaction():
+        ledger.add(example_ctx, LedgerEntry(
+            "RENAULT", Month(2016, 6), Money.of("99", "EUR"), Category.cost_reduction,
+            EntrySource.entered, "t", datetime.now(UTC), initiative_id="PUR-001"))  # fmt: skip
+        assert synergy_report(example_ctx).years != before
+        raise RuntimeError("rolled back")
+    assert synergy_report(example_ctx).years == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,12 +15,13 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from synergies.domain.calendar import Month
+from synergies.domain.fx import PIVOT
 from synergies.domain.money import currency_code
 from synergies.measurement import expressions as ex
 from synergies.measurement.contract import CONTRACTS_BY_NAME
 from synergies.measurement.convert import Rates, cells_from_rows
-from synergies.measurement.engines import Engine, connect, materialize
-from synergies.measurement.lineage import fingerprint
+from synergies.measurement.engines import Engine, connect, is_overflow, materialize
+from synergies.measurement.lineage import fingerprint, start_digests
 from synergies.measurement.result import (
     DEFAULT_FISCAL_YEAR_STARTS,
     Cell,
@@ -58,17 +60,27 @@ def measure(
     reporting = currency_code(reporting_currency, field="reporting_currency")
     backend = source if isinstance(source, BaseBackend) else connect(engine)
     opened = open_source(source, backend)
+    digests = start_digests(opened)
     check_source(opened)
     tables = typed_tables(opened)
     for name in ("baselines", "fx_rates", "initiative_scope", "quotes", "contracts"):
         typed = getattr(tables, name)
         if typed is not None:
             check_keys(opened, CONTRACTS_BY_NAME[name], typed)
-    return run(opened, tables, reporting, period, dict(fiscal_year_starts), sample_size)
+    return run(
+        opened,
+        tables,
+        reporting,
+        period,
+        dict(fiscal_year_starts),
+        sample_size,
+        digests=digests,
+    )
 
 
-def _stats(lines: ir.Table) -> dict[str, Any]:
-    rows: list[dict[str, Any]] = ex.period_stats(lines).to_pyarrow().to_pylist()
+def _stats(lines: ir.Table, source: Source) -> dict[str, Any]:
+    whole = source.tables["purchase_lines"].quantity.type().is_integer()
+    rows: list[dict[str, Any]] = ex.period_stats(lines, whole).to_pyarrow().to_pylist()
     return rows[0]
 
 
@@ -85,9 +97,11 @@ def run(
     period: Period,
     fiscal_year_starts: dict[str, int],
     sample_size: int,
+    *,
+    digests: Future[dict[Path, str]] | None = None,
 ) -> MeasurementResult:
     lines = ex.lines_in_period(tables.purchase_lines, period.start, period.end)
-    stats = _stats(lines)
+    stats = _stats(lines, source)
     queries: dict[str, str] = {}
     cells: list[tuple[Cell, Figures]] = []
     sample: tuple[DoubleClaim, ...] = ()
@@ -101,7 +115,9 @@ def run(
         cells=merge_cells(cells),
         double_claim_sample=sample,
         fiscal_year_starts=fiscal_year_starts,
-        lineage=fingerprint(source, counts, queries, source.backend),
+        lineage=fingerprint(
+            source, counts, queries, source.backend, digests.result() if digests else None
+        ),
     )
 
 
@@ -114,15 +130,16 @@ def _measure_lines(
     sample_size: int,
 ) -> tuple[list[tuple[Cell, Figures]], tuple[DoubleClaim, ...], dict[str, str]]:
     """Run the measure's queries on the engine and convert their sums."""
-    months = ex.months_table(stats["first"], stats["last"])
-    engine_rates = ex.rates_by_month(tables.fx_rates, months)
-    first, end = stats["first"].replace(day=1), ex.month_after(stats["last"])
-    calendar = materialize(
-        ex.claim_calendar(tables, engine_rates, months, first, end), "claim_calendar"
-    )
-    joined = ex.claimed_lines(lines, calendar, engine_rates)
-    sums = ex.cell_sums(ex.segment_sums(joined), calendar)
-    cells = cells_from_rows(sums.to_pyarrow().to_pylist(), rates, reporting)
+    end = ex.month_after(stats["last"])
+    calendar = materialize(ex.claim_calendar(tables, stats["first"], end), "claim_calendar")
+    per_part = segments_per_part(calendar)
+    index = materialize(ex.part_index(calendar, per_part), "part_index")
+    currencies = sorted({currency for _, currency in rates} - {PIVOT})
+    fx = ex.rates_by_month(tables.fx_rates, currencies)
+    joined = ex.claimed_lines(lines, index, calendar, fx, per_part)
+    width = ex.Width.narrow if stats["fractional"] else ex.Width.whole
+    sums, rows = _sums(joined, calendar, currencies, width)
+    cells = cells_from_rows(rows, rates, reporting)
     sample_query = ex.double_claim_sample(joined, sample_size)
     sample = double_claims(sample_query, tables.initiative_scope)
     queries = {
@@ -130,6 +147,26 @@ def _measure_lines(
         "double_claim_sample": str(ibis.to_sql(sample_query)),
     }
     return cells, sample, queries
+
+
+def _sums(
+    joined: ir.Table, calendar: ir.Table, currencies: list[str], width: ex.Width
+) -> tuple[ir.Table, list[dict[str, Any]]]:
+    """The cell sums, multiplied in 64 bits unless a line's amount overflows them."""
+    sums = ex.cell_sums(ex.segment_sums(joined, currencies, width), calendar)
+    try:
+        return sums, sums.to_pyarrow().to_pylist()
+    except Exception as error:
+        if not is_overflow(error):
+            raise
+    sums = ex.cell_sums(ex.segment_sums(joined, currencies, ex.Width.wide), calendar)
+    return sums, sums.to_pyarrow().to_pylist()
+
+
+def segments_per_part(calendar: ir.Table) -> int:
+    """The most segments any claimed part has: how many start days the part index holds."""
+    most = calendar.k.max().to_pyarrow().as_py()
+    return 1 if most is None else int(most) + 1
 
 
 def row_counts(source: Source, lines_read: int) -> dict[str, int]:

@@ -6,6 +6,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
@@ -25,6 +26,8 @@ def connect(engine: Engine) -> BaseBackend:
         backend = ibis.duckdb.connect()
         # DuckDB's own progress bar writes to stdout and would corrupt JSON output.
         backend.raw_sql("SET enable_progress_bar = false")
+        # Results are aggregates whose order does not matter; keeping scan order costs memory.
+        backend.raw_sql("SET preserve_insertion_order = false")
         return backend
     return ibis.pyspark.connect(spark_session())
 
@@ -49,6 +52,11 @@ def spark_session() -> Any:
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
+
+
+def is_overflow(error: Exception) -> bool:
+    """True when the engine refused an arithmetic overflow (DuckDB checks 64-bit decimals)."""
+    return isinstance(error, duckdb.OutOfRangeException) and "Overflow" in str(error)
 
 
 def materialize(expr: ir.Table, name: str) -> ir.Table:

@@ -1,28 +1,33 @@
 """The measure as Ibis expressions, built once and run by any engine.
 
-Plan, chosen so that the big table is joined once and never fanned out:
+Plan, chosen so that the big table is read once, joined on equality keys only, never fanned out:
 
-1. A small *claim calendar* is built from the small tables: for every part an initiative
-   claims, time is cut into segments (never crossing a month) inside which the winning
-   initiative, the number of claimants, the baseline, quote and contract prices and their
-   currencies' FX rates are constant. Lines then need one equality join on
-   (partner, part_number, month) plus a range check, and each line meets exactly one segment.
-2. The lines are joined to the calendar and to the FX rate of their own currency, and summed
-   per (segment, paid currency) as exact decimal sums of quantity x price. Nothing is divided
-   in the engine: gains, losses and leaks are told apart by exact cross-multiplied comparisons.
-3. The sums are rolled up to (initiative, partner, month, currencies) and converted to the
-   reporting currency afterwards, in Python `Decimal`, a few thousand rows at most.
+1. A small *claim calendar* is built from the small tables: every part an initiative claims has
+   its timeline cut into segments, numbered consecutively per part, inside which the winning
+   initiative, the number of claimants and the baseline, quote and contract prices are constant.
+2. A *part index* holds one row per claimed part: the number of its first segment and the days
+   its later segments start. Each line finds its segment with one equality join on
+   (partner, part_number) and a few day comparisons, then fetches the segment with an equality
+   join on that number. Range predicates inside a hash join cost several times more per line
+   (the engine tests every candidate segment), and a calendar cut by month is too big to stay
+   in cache.
+3. The lines are summed per (cell class, month, paid currency) as exact decimal sums of
+   quantity x price. Nothing is divided in the engine: gains, losses and leaks are told apart by
+   exact comparisons, cross-multiplied by the month's FX rates when currencies differ.
+4. The sums are converted to the reporting currency afterwards, in Python `Decimal`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from synergies.domain.fx import PIVOT
 from synergies.measurement.contract import ENGINE_TYPES, Kind
 from synergies.measurement.typed import Tables
 
@@ -34,8 +39,18 @@ PART = ["partner", "part_number"]
 WIDE_PRICE = dt.Decimal(19, PRICE.scale)
 WIDE_RATE = dt.Decimal(19, RATE.scale)
 AMOUNT = dt.Decimal(38, PRICE.scale + ENGINE_TYPES[Kind.quantity].scale)
+WHOLE = dt.Decimal(ENGINE_TYPES[Kind.quantity].precision, 0)
 
-# Stage-2 grain: everything the Python conversion needs to pick FX rates.
+
+class Width(StrEnum):
+    """How quantity x price is multiplied: see `_amount`."""
+
+    whole = "whole"
+    narrow = "narrow"
+    wide = "wide"
+
+
+# The engine's output grain: everything the Python conversion needs to pick FX rates.
 GRAIN = [
     "initiative_id",
     "partner",
@@ -46,7 +61,15 @@ GRAIN = [
     "contract_currency",
     "double_claimed",
 ]
-CELL = [name for name in GRAIN if name != "currency"]
+# A cell class: what a segment contributes to a cell, apart from the line's month.
+CLASS = [
+    "initiative_id",
+    "partner",
+    "baseline_currency",
+    "quote_currency",
+    "contract_currency",
+    "double_claimed",
+]
 SUMS = [
     "lines",
     "lines_with_baseline",
@@ -61,44 +84,39 @@ SUMS = [
     "paid_leak",
     "contract_leak",
 ]
+SEGMENT = [
+    "seg_id",
+    "class_id",
+    "initiative_id",
+    "claimants",
+    "baseline_price",
+    "baseline_currency",
+    "quote_price",
+    "quote_currency",
+    "contract_price",
+    "contract_currency",
+]
 
 
-def months_table(first: date, last: date) -> ir.Table:
-    """The first day of every month from `first`'s to `last`'s."""
-    days: list[date] = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        days.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return ibis.memtable({"month": days}, schema={"month": "date"})
+def month_number(day: ir.DateValue) -> ir.IntegerValue:
+    """year x 12 + month - 1: a month as one small integer, cheaper per line than truncating."""
+    return day.year() * 12 + day.month() - 1
 
 
 def month_after(day: date) -> date:
     return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
-def rates_by_month(fx: ir.Table, months: ir.Table) -> ir.Table:
-    """Units of each currency per EUR by month, with EUR at 1 in every month."""
-    others = fx.filter(fx.currency != "EUR").select("month", "currency", "per_eur")
-    eur = months.select(
-        "month",
-        currency=ibis.literal("EUR"),
-        per_eur=ibis.literal(Decimal(1), type=RATE),
-    )
-    return others.union(eur)
-
-
 def _cut(table: ir.Table, day: ir.DateValue) -> ir.Table:
     return table.select("partner", "part_number", day=day)
 
 
-def cut_points(tables: Tables, months: ir.Table, first: date, end: date) -> ir.Table:
+def cut_points(tables: Tables, first: date, end: date) -> ir.Table:
     """Days where something a claimed line depends on may change, per claimed part."""
     scope = tables.initiative_scope
     parts = scope.select(*PART).distinct()
-    month_starts = parts.cross_join(months)
     cuts = [
-        _cut(month_starts, month_starts.month),
+        _cut(parts, ibis.literal(first, type="date")),
         _cut(scope, scope.valid_from),
         _cut(scope.filter(scope.valid_to.notnull()), scope.valid_to + ibis.interval(days=1)),
     ]
@@ -110,15 +128,16 @@ def cut_points(tables: Tables, months: ir.Table, first: date, end: date) -> ir.T
 
 
 def segments(cuts: ir.Table, end: date) -> ir.Table:
-    """[seg_start, seg_end) pieces of each part's timeline, numbered by seg_id."""
+    """[seg_start, seg_end) pieces of each part's timeline: seg_id runs on consecutively
+    within a part, and k counts the part's segments from 0."""
     window = ibis.window(group_by=PART, order_by="day")
-    pieces = cuts.select(
+    return cuts.select(
         *PART,
         seg_start=cuts.day,
         seg_end=cuts.day.lead().over(window).fill_null(ibis.literal(end)),
-        month=cuts.day.truncate("M"),
+        k=ibis.row_number().over(window),
+        seg_id=ibis.row_number().over(order_by=[*PART, "day"]),
     )
-    return pieces.mutate(seg_id=ibis.row_number().over(order_by=[*PART, "seg_start"]))
 
 
 def winners(segs: ir.Table, scope: ir.Table) -> ir.Table:
@@ -141,7 +160,9 @@ def winners(segs: ir.Table, scope: ir.Table) -> ir.Table:
         ),
         claimants=per.initiative_id.count().over(ibis.window(group_by="seg_id")),
     )
-    return ranked.filter(ranked["rank"] == 0).select("seg_id", "initiative_id", "claimants")
+    return ranked.filter(ranked["rank"] == 0).select(
+        win_seg="seg_id", initiative_id="initiative_id", claimants="claimants"
+    )
 
 
 def attach_price(cal: ir.Table, prices: ir.Table | None, column: str, prefix: str) -> ir.Table:
@@ -169,28 +190,28 @@ def attach_price(cal: ir.Table, prices: ir.Table | None, column: str, prefix: st
     return joined.drop("p_partner", "p_part", "p_from", "p_next")
 
 
-def attach_rate(table: ir.Table, rates: ir.Table, currency: str, name: str) -> ir.Table:
-    """Add the month's per-EUR rate of the currency in column `currency` as `name`."""
-    r = rates.select(r_month=rates.month, r_currency=rates.currency, **{name: rates.per_eur})
-    joined = table.left_join(r, [table.month == r.r_month, table[currency] == r.r_currency])
-    return joined.drop("r_month", "r_currency")
+def claim_calendar(tables: Tables, first: date, end: date) -> ir.Table:
+    """Every segment of every claimed part, with what a line in it is measured against.
 
-
-def claim_calendar(
-    tables: Tables, rates: ir.Table, months: ir.Table, first: date, end: date
-) -> ir.Table:
-    """The claimed segments with everything a line in them is measured against."""
-    segs = segments(cut_points(tables, months, first, end), end)
-    cal = segs.join(winners(segs, tables.initiative_scope), "seg_id")
+    Segments no initiative claims are kept (initiative_id null) so that segment numbers stay
+    consecutive within a part; their lines are dropped after the join.
+    """
+    segs = segments(cut_points(tables, first, end), end)
+    won = winners(segs, tables.initiative_scope)
+    cal = segs.left_join(won, segs.seg_id == won.win_seg).drop("win_seg")
     cal = attach_price(cal, tables.baselines, "baseline_unit_price", "baseline")
     cal = attach_price(cal, tables.quotes, "quoted_unit_price", "quote")
     cal = attach_price(cal, tables.contracts, "contract_unit_price", "contract")
-    cal = attach_rate(cal, rates, "baseline_currency", "baseline_per_eur")
-    cal = attach_rate(cal, rates, "contract_currency", "contract_per_eur")
     cal = cal.mutate(double_claimed=cal.claimants > 1)
-    # A dense number per output cell keeps the big aggregation's hash table tiny.
-    cal = cal.mutate(cell_id=ibis.dense_rank().over(order_by=CELL))
-    return cal.rename(cal_partner="partner", cal_part="part_number")
+    # A dense number per cell class keeps the big aggregation's hash table tiny.
+    return cal.mutate(class_id=ibis.dense_rank().over(order_by=CLASS))
+
+
+def part_index(cal: ir.Table, segments_per_part: int) -> ir.Table:
+    """One row per claimed part: its first segment's number and each segment's first day."""
+    starts = {f"start_{i}": cal.seg_start.max(where=cal.k == i) for i in range(segments_per_part)}
+    index = cal.group_by(PART).aggregate(first_seg=cal.seg_id.min(), **starts)
+    return index.rename(ix_partner="partner", ix_part="part_number")
 
 
 def lines_in_period(lines: ir.Table, start: date | None, end: date | None) -> ir.Table:
@@ -201,21 +222,50 @@ def lines_in_period(lines: ir.Table, start: date | None, end: date | None) -> ir
     return lines
 
 
-def claimed_lines(lines: ir.Table, cal: ir.Table, rates: ir.Table) -> ir.Table:
-    """Each claimed line with its one segment and the FX rate of its own currency."""
-    # DuckDB truncates to a timestamp; a date keeps the join key narrow and comparable.
-    dated = lines.mutate(line_month=lines.posting_date.truncate("M").cast("date"))
-    joined = dated.join(
-        cal,
-        [
-            dated.partner == cal.cal_partner,
-            dated.part_number == cal.cal_part,
-            dated.line_month == cal.month,
-            cal.seg_start <= dated.posting_date,
-            dated.posting_date < cal.seg_end,
-        ],
+def rates_by_month(fx: ir.Table, currencies: list[str]) -> ir.Table:
+    """One row per month number with one per-EUR rate column per currency: joined on a single
+    integer, so each line's currencies are looked up without a join per currency."""
+    wide = {f"rate_{c}": fx.per_eur.max(where=fx.currency == c) for c in currencies}
+    return fx.group_by(fx_month=month_number(fx.month)).aggregate(**wide)
+
+
+def rate_of(j: ir.Table, currency: ir.StringValue, currencies: list[str]) -> ir.NumericValue:
+    """Units of `currency` per EUR in the line's month (null when unknown)."""
+    one = ibis.literal(Decimal(1), type=RATE)
+    branches = [(currency == c, j[f"rate_{c}"]) for c in currencies]
+    return ibis.cases((currency == PIVOT, one), *branches, else_=ibis.null(RATE))
+
+
+def claimed_lines(
+    lines: ir.Table,
+    index: ir.Table,
+    cal: ir.Table,
+    rates: ir.Table,
+    segments_per_part: int,
+) -> ir.Table:
+    """Each claimed line with its one segment and its month's FX rates."""
+    found = lines.join(
+        index,
+        [lines.partner == index.ix_partner, lines.part_number == index.ix_part],
+    ).filter(lambda t: t.posting_date >= t.start_0)
+    later = [
+        ibis.ifelse(found.posting_date >= found[f"start_{i}"], 1, 0)
+        for i in range(1, segments_per_part)
+    ]
+    numbered = found.select(
+        "line_id",
+        "partner",
+        "part_number",
+        "posting_date",
+        "quantity",
+        "unit_price",
+        "currency",
+        line_seg=sum(later, found.first_seg),
+        line_month=month_number(found.posting_date),
     )
-    return attach_rate(joined, rates, "currency", "paid_per_eur")
+    seg = cal.filter(cal.initiative_id.notnull()).select(*SEGMENT)
+    joined = numbered.join(seg, numbered.line_seg == seg.seg_id)
+    return joined.left_join(rates, joined.line_month == rates.fx_month)
 
 
 def _wide(value: ir.Value) -> ir.NumericValue:
@@ -224,56 +274,67 @@ def _wide(value: ir.Value) -> ir.NumericValue:
     return value.cast(WIDE_RATE if scale == RATE.scale else WIDE_PRICE)
 
 
-def _amount(quantity: ir.NumericValue, price: ir.Value) -> ir.NumericValue:
-    """quantity x price, exact."""
-    return (quantity * _wide(price)).cast(AMOUNT)
+def _amount(quantity: ir.NumericValue, price: ir.Value, width: Width) -> ir.NumericValue:
+    """quantity x price, exact. Narrow, DuckDB multiplies in 64 bits and raises on overflow
+    (three times faster than in 128 bits); when every quantity is whole, dropping its scale
+    leaves 12 integer digits instead of 8. Spark always widens. Wide never overflows."""
+    if width is Width.wide:
+        return (quantity * _wide(price)).cast(AMOUNT)
+    if width is Width.whole:
+        return quantity.cast(WHOLE) * price
+    return quantity * price
 
 
-def _gain(j: ir.Table) -> ir.BooleanValue:
-    """Baseline above paid, compared exactly across currencies: b/rb > p/rp <=> b*rp > p*rb."""
+def _total(amount: ir.NumericValue, where: ir.BooleanValue | None = None) -> ir.NumericValue:
+    """The exact sum of amounts. Ibis types a product with the scale of one factor; the engines
+    give it the sum of both scales, so the sum is declared with that true scale."""
+    return amount.sum(where=where).cast(AMOUNT)
+
+
+def _above(
+    j: ir.Table, high: str, high_currency: str, low: str, low_currency: str, currencies: list[str]
+) -> ir.BooleanValue:
+    """Price `high` above price `low`, compared exactly across currencies:
+    h/rh > l/rl <=> h*rl > l*rh. The rates are only looked up when the currencies differ."""
+    h_cur, l_cur = j[high_currency], j[low_currency]
+    h_rate, l_rate = rate_of(j, h_cur, currencies), rate_of(j, l_cur, currencies)
     return ibis.ifelse(
-        j.currency == j.baseline_currency,
-        j.baseline_price > j.unit_price,
-        j.baseline_price * _wide(j.paid_per_eur) > j.unit_price * _wide(j.baseline_per_eur),
+        h_cur == l_cur,
+        j[high] > j[low],
+        j[high] * _wide(l_rate) > j[low] * _wide(h_rate),
     )
 
 
-def _leak(j: ir.Table) -> ir.BooleanValue:
-    """Paid above the contract price, compared exactly across currencies."""
-    return ibis.ifelse(
-        j.currency == j.contract_currency,
-        j.unit_price > j.contract_price,
-        j.unit_price * _wide(j.contract_per_eur) > j.contract_price * _wide(j.paid_per_eur),
-    )
-
-
-def segment_sums(j: ir.Table) -> ir.Table:
-    """Exact sums of quantity x price per (cell, paid currency): the one big aggregation."""
-    paid = _amount(j.quantity, j.unit_price)
+def segment_sums(j: ir.Table, currencies: list[str], width: Width) -> ir.Table:
+    """Exact sums of quantity x price per (class, month, paid currency): the one big aggregation."""
+    paid = _amount(j.quantity, j.unit_price, width)
+    baseline = _amount(j.quantity, j.baseline_price, width)
     has_baseline = j.baseline_price.notnull()
     has_quote = j.quote_price.notnull()
-    gain, leak = _gain(j), _leak(j)
-    return j.group_by(["cell_id", "currency"]).aggregate(
+    gain = _above(j, "baseline_price", "baseline_currency", "unit_price", "currency", currencies)
+    leak = _above(j, "unit_price", "currency", "contract_price", "contract_currency", currencies)
+    return j.group_by(["class_id", "line_month", "currency"]).aggregate(
         lines=j.count(),
         lines_with_baseline=j.baseline_price.count(),
-        paid_with_baseline=paid.sum(where=has_baseline),
-        baseline=_amount(j.quantity, j.baseline_price).sum(),
-        paid_gain=paid.sum(where=gain),
-        baseline_gain=_amount(j.quantity, j.baseline_price).sum(where=gain),
+        paid_with_baseline=_total(paid, has_baseline),
+        baseline=_total(baseline),
+        paid_gain=_total(paid, gain),
+        baseline_gain=_total(baseline, gain),
         lines_quoted=j.quote_price.count(),
-        paid_quoted=paid.sum(where=has_quote),
-        quoted=_amount(j.quantity, j.quote_price).sum(),
+        paid_quoted=_total(paid, has_quote),
+        quoted=_total(_amount(j.quantity, j.quote_price, width)),
         leakage_lines=ibis.ifelse(leak, 1, 0).sum(),
-        paid_leak=paid.sum(where=leak),
-        contract_leak=_amount(j.quantity, j.contract_price).sum(where=leak),
+        paid_leak=_total(paid, leak),
+        contract_leak=_total(_amount(j.quantity, j.contract_price, width), leak),
     )
 
 
 def cell_sums(sums: ir.Table, cal: ir.Table) -> ir.Table:
     """The sums with the cell attributes the reporting-currency conversion needs."""
-    attrs = cal.select("cell_id", *[c for c in CELL if c != "partner"], partner=cal.cal_partner)
-    joined = sums.join(attrs.distinct(), "cell_id")
-    return joined.select(*GRAIN, *SUMS)
+    classes = cal.filter(cal.initiative_id.notnull()).select("class_id", *CLASS).distinct()
+    joined = sums.join(classes, "class_id")
+    month = ibis.date(joined.line_month // 12, joined.line_month % 12 + 1, 1)
+    return joined.select(*[c for c in GRAIN if c != "month"], *SUMS, month=month)
 
 
 def double_claim_sample(j: ir.Table, size: int) -> ir.Table:
@@ -286,10 +347,16 @@ def double_claim_sample(j: ir.Table, size: int) -> ir.Table:
     )
 
 
-def period_stats(lines: ir.Table) -> ir.Table:
-    """Lines read, and the first and last posting date, in one scan."""
+def period_stats(lines: ir.Table, whole_quantities: bool) -> ir.Table:
+    """Lines read, the first and last posting date and, unless the source's type already says
+    they are whole, how many quantities have decimals."""
+    q = lines.quantity
+    fractional = (
+        ibis.literal(0) if whole_quantities else ibis.ifelse(q.cast(WHOLE) != q, 1, 0).sum()
+    )
     return lines.aggregate(
         lines_read=lines.count(),
         first=lines.posting_date.min(),
         last=lines.posting_date.max(),
+        fractional=fractional,
     )

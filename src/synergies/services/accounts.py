@@ -212,13 +212,22 @@ def login(
     return account, _issue(ctx, name, "session", SESSION_TIME, "web session")
 
 
+def _lookup(store: Store, secret: str) -> tuple[ApiToken | None, User | None]:
+    with store.reading() as conn:
+        token = rows.token_by_secret(conn, _secret_hash(secret))
+        account = rows.load_user(conn, token.user) if token else None
+    return token, account
+
+
 def authenticate(
     store: Store, secret: str, clock: Callable[[], datetime] = utc_now
 ) -> Authenticated:
     """The actor a bearer token or session secret stands for, if it is valid now."""
-    with store.reading() as conn:
-        token = rows.token_by_secret(conn, _secret_hash(secret))
-        account = rows.load_user(conn, token.user) if token else None
+    # Tokens and users change only through audited services, so the lookup is cached until
+    # the store's data version moves (a revocation takes effect on the next request).
+    token, account = store.cache.get(
+        ("credentials", _secret_hash(secret)), lambda: _lookup(store, secret)
+    )
     if token is None or account is None or not account.active:
         raise NotAuthenticated("unknown credentials", fix="log in or create a token")
     if token.revoked_at is not None:

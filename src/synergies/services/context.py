@@ -38,6 +38,11 @@ class Context:
             finally:
                 self._conn = None
 
+    @property
+    def in_transaction(self) -> bool:
+        """Inside a transaction, data may be uncommitted: derived results are not cached."""
+        return self._conn is not None
+
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         if self._conn is not None:

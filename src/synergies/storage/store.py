@@ -10,11 +10,13 @@ from sqlalchemy.exc import OperationalError
 
 from synergies.domain.errors import Conflict, NotFound
 from synergies.storage import engine as engines
+from synergies.storage.cache import VersionedCache
 
 
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.cache = VersionedCache(engine)
 
     @property
     def url(self) -> str:

@@ -1,0 +1,55 @@
+"""A per-store cache of derived results, valid while the store's data has not changed.
+
+Every change goes through the services and appends to the audit trail, so the audit head's
+sequence number is the store's version: a result computed at version N stays true until the
+head moves. Reading the version costs one tiny query; recomputing a report costs a hundred.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy import Engine, select
+
+from synergies.storage import tables as t
+
+T = TypeVar("T")
+
+
+def data_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        seq = conn.execute(select(t.audit_head.c.seq)).scalar_one_or_none()
+    return int(seq or 0)
+
+
+class VersionedCache:
+    """Results keyed by what was asked and the data version they were computed at."""
+
+    def __init__(self, engine: Engine, size: int = 256) -> None:
+        self._engine = engine
+        self._size = size
+        self._items: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached result for `key` at the current version, computing it if needed.
+
+        The version is read before computing, so a result is never filed under a version
+        newer than the data it saw (a concurrent write only makes the entry stale sooner).
+        """
+        version = data_version(self._engine)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None and found[0] == version:
+                self._items.move_to_end(key)
+                return found[1]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._items[key] = (version, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
