@@ -96,14 +96,14 @@ class Tally:
 
 
 def client_loop(
-    base: str, viewer: str, controller: str, until: float, tally: Tally, n: int
+    base: str, viewer: str, controller: str, until: float, tally: Tally, n: int, writes: float
 ) -> None:
     rng = random.Random(n)
     read = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {viewer}"})
     write = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {controller}"})
     while time.monotonic() < until:
         started = time.perf_counter()
-        if rng.random() < 0.8:
+        if rng.random() >= writes:
             response = read.get(rng.choice(REPORTS))
             tally.note("GET /reports/synergies", time.perf_counter() - started,
                        response.status_code == 200)  # fmt: skip
@@ -152,6 +152,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--writes", type=float, default=0.2, help="share of requests that write")
     args = parser.parse_args()
     name = f"synergies_load_{os.getpid()}"
     _admin(f'CREATE DATABASE "{name}"')
@@ -165,7 +166,7 @@ def main() -> None:
         until = time.monotonic() + args.seconds
         threads = [
             threading.Thread(target=client_loop, args=(f"http://127.0.0.1:{port}", viewer,
-                                                       controller, until, tally, n))
+                                                       controller, until, tally, n, args.writes))
             for n in range(args.clients)
         ]  # fmt: skip
         started = time.monotonic()

@@ -160,6 +160,8 @@ RULES: dict[tuple[str, str], Rule] = {
         f"/initiatives/{s.initiative(figures=True)}/lock-plan", None)),
     ("POST", "/initiatives/{initiative_id}/status"): Rule(LEADS, lambda s: (
         f"/initiatives/{s.initiative()}/status", {"status": "at risk"})),
+    ("PUT", "/initiatives/{initiative_id}/probability"): Rule(LEADS, lambda s: (
+        f"/initiatives/{s.initiative()}/probability", {"probability": "0.6"})),
     ("POST", "/initiatives/{initiative_id}/sign-offs"): Rule(
         frozenset({"admin", "renault_controller"}), lambda s: (
             f"/initiatives/{s.initiative()}/sign-offs", {"partner": "RENAULT", "on": "2017-02-01"})),

@@ -55,3 +55,12 @@ def test_payback_and_plans(cli: Invoke, db: str) -> None:
         cli("plan", "compare", "budget 2016", "--year", "2016", "--format", "json").out
     )
     assert {r["initiative"] for r in compared["initiatives"]} >= {"PUR-003", "ENG-001"}
+
+
+def test_setting_an_initiatives_probability(cli: Invoke, db: str) -> None:
+    assert cli("initiative", "probability", "ENG-005", "--set", "0.9").code == 0
+    shown = json.loads(cli("initiative", "show", "ENG-005", "--format", "json").out)
+    assert shown["probability"] == "0.9"
+    refused = cli("initiative", "probability", "ENG-005", "--set", "2")
+    assert refused.code == 2 and "not between 0 and 1" in refused.err
+    assert cli("initiative", "probability", "ENG-005", "--clear").code == 0

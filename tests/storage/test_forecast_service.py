@@ -108,3 +108,17 @@ def test_unknown_plan_lists_the_locked_ones(example_ctx: Context) -> None:
     with pytest.raises(NotFound) as error:
         plans.get(example_ctx, "budget 2017")
     assert error.value.fix == "locked plans: budget 2016"
+
+
+def test_an_initiatives_own_probability_replaces_its_stages(example_ctx: Context) -> None:
+    initiatives.set_probability(example_ctx, "ENG-005", Decimal("0.95"))
+    inputs = forecast_inputs(example_ctx, target_year=2018, as_of=2015, trials=1_000)
+    eng5 = next(i for i in inputs.portfolio.initiatives if i.id == "ENG-005")
+    pur3 = next(i for i in inputs.portfolio.initiatives if i.id == "PUR-003")
+    assert eng5.probability == 0.95 and pur3.probability is None
+    base = forecast(inputs.portfolio, inputs.settings)
+    initiatives.set_probability(example_ctx, "ENG-005", None)
+    cleared = forecast_inputs(example_ctx, target_year=2018, as_of=2015, trials=1_000)
+    assert forecast(cleared.portfolio, cleared.settings).years[-1].mean < base.years[-1].mean
+    with pytest.raises(InvalidInput, match="not between 0 and 1"):
+        initiatives.set_probability(example_ctx, "ENG-005", Decimal("1.5"))

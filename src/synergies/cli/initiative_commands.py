@@ -10,8 +10,9 @@ from synergies.cli.common import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
 from synergies.domain.allocation import AllocationMethod, parse_allocation
 from synergies.domain.calendar import Month, parse_date
+from synergies.domain.errors import InvalidInput
 from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
-from synergies.domain.money import Money
+from synergies.domain.money import Money, parse_decimal
 from synergies.services import initiatives as service
 from synergies.services.initiatives import InitiativeFilter
 
@@ -44,7 +45,7 @@ def row(i: Initiative) -> dict[str, object]:
         "plan_locked": i.locked_plan is not None,
         "partners": ", ".join(f"{p} {w}" for p, w in i.allocation.weights),
         "signed_off_by": ", ".join(s.partner for s in i.signoffs),
-        "illustrative": i.illustrative, "version": i.version,
+        "probability": i.probability, "illustrative": i.illustrative, "version": i.version,
     }  # fmt: skip
 
 
@@ -161,6 +162,25 @@ def lock_plan(initiative_id: IdArgument, db: DbOption = None) -> None:
     console().print(f"{done.id}: plan locked")
 
 
+@initiative_app.command("probability")
+def probability(
+    initiative_id: IdArgument,
+    set_to: Annotated[
+        str | None, typer.Option("--set", help="Odds of delivery, 0 to 1 (e.g. 0.6).")
+    ] = None,
+    clear: Annotated[bool, typer.Option(help="Go back to the stage's default.")] = False,
+    if_version: VersionOption = None,
+    db: DbOption = None,
+) -> None:
+    """Override the stage's probability of delivery for one initiative (used by forecast)."""
+    if (set_to is None) == (not clear):
+        raise InvalidInput("say what to do", field="--set", fix="give --set 0.6 or --clear")
+    value = None if clear else parse_decimal(set_to or "", field="--set")
+    done = service.set_probability(open_context(db), initiative_id.upper(), value, if_version)
+    shown = f"{done.probability}" if done.probability is not None else f"{done.stage} default"
+    console().print(f"{done.id}: probability of delivery {shown}")
+
+
 @initiative_app.command("sign-off")
 def sign_off(
     initiative_id: IdArgument,
@@ -190,8 +210,6 @@ def status(
 ) -> None:
     """Set or clear the side status (at risk, on hold, cancelled)."""
     if set_to is None and not clear:
-        from synergies.domain.errors import InvalidInput
-
         raise InvalidInput("nothing to do", field="--set", fix="give --set STATUS or --clear")
     done = service.set_status(open_context(db), initiative_id.upper(), None if clear else set_to)
     console().print(

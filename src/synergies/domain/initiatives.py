@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from synergies.domain.allocation import AllocationRule
@@ -92,6 +93,8 @@ class Initiative:
     signoffs: tuple[SignOff, ...] = field(default=())
     agreement: str | None = None
     illustrative: bool = False
+    # The owner's judgment of the odds of delivery, replacing the stage default in forecasts.
+    probability: Decimal | None = None
     version: int = 1
 
     def partners(self) -> list[str]:

@@ -62,6 +62,7 @@ def as_engine_input(i: Initiative, figures: PlanFigures, fx: FxTable) -> Forecas
         run_rate=to_eur(fx, figures.run_rate, figures.start), start=figures.start,
         ramp_months=figures.ramp_months,
         one_off_cost=to_eur(fx, figures.one_off_costs, figures.start),
+        probability=float(i.probability) if i.probability is not None else None,
         illustrative=i.illustrative,
     )  # fmt: skip
 

@@ -166,6 +166,21 @@ def set_status(
     return result
 
 
+def set_probability(
+    ctx: Context, initiative_id: str, probability: Decimal | None,
+    expected_version: int | None = None,
+) -> Initiative:  # fmt: skip
+    """Override the stage's probability of delivery for one initiative (None: use the stage's)."""
+    if probability is not None and not Decimal(0) <= probability <= Decimal(1):
+        raise InvalidInput(
+            f"probability {probability} is not between 0 and 1",
+            field="probability",
+            fix="give a probability such as 0.6, or clear it",
+        )
+    return _change(ctx, initiative_id, "initiative.probability", expected_version,
+                   probability=probability)  # fmt: skip
+
+
 def sign_off(
     ctx: Context, initiative_id: str, partner: str, controller: str, on: date,
     expected_version: int | None = None,

@@ -52,7 +52,7 @@ def _initiative(r: Any, signs: list[SignOff]) -> Initiative:
         side_status=SideStatus(r["side_status"]) if r["side_status"] else None,
         forecast=_figures(r, ""), locked_plan=_figures(r, "plan_"), approval=approval,
         signoffs=tuple(signs), agreement=r["agreement"], illustrative=r["illustrative"],
-        version=r["version"],
+        version=r["version"], probability=r["probability"],
     )  # fmt: skip
 
 
@@ -99,6 +99,7 @@ def _values(i: Initiative) -> dict[str, object]:
         "approval_body": i.approval.body if i.approval else None,
         "approval_on": i.approval.on if i.approval else None,
         "agreement": i.agreement, "illustrative": i.illustrative, "version": i.version,
+        "probability": i.probability,
     }  # fmt: skip
     for prefix, figures in (("", i.forecast), ("plan_", i.locked_plan)):
         values[f"{prefix}currency"] = figures.run_rate.currency if figures else None

@@ -147,6 +147,7 @@ initiatives = Table(
     Column("agreement", String(40)),
     Column("illustrative", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("probability", DecimalText),  # override of the stage's probability of delivery
 )
 
 signoffs = Table(

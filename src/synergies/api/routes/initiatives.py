@@ -19,6 +19,7 @@ from synergies.api.schemas.initiatives import (
     FiguresIn,
     InitiativeIn,
     InitiativeOut,
+    ProbabilityIn,
     SignOffIn,
     StatusIn,
     WeightOut,
@@ -115,6 +116,16 @@ def set_status(
 ) -> InitiativeOut:
     """Set or clear the side status: at risk, on hold, cancelled."""
     done = service.set_status(ctx, initiative_id.upper(), body.status, version)
+    return _tagged(response, done)
+
+
+@router.put("/{initiative_id}/probability")
+def set_probability(
+    ctx: ContextDep, initiative_id: IdPath, body: ProbabilityIn, version: IfMatch,
+    response: Response,
+) -> InitiativeOut:  # fmt: skip
+    """Set (or clear) the initiative's own probability of delivery used by forecasts."""
+    done = service.set_probability(ctx, initiative_id.upper(), body.probability, version)
     return _tagged(response, done)
 
 

@@ -139,6 +139,9 @@ class InitiativeOut(BaseModel):
     signoffs: list[SignOffOut]
     agreement: str | None
     illustrative: bool
+    probability: Decimal | None = Field(
+        description="Probability of delivery set for this initiative; null: its stage's default."
+    )
     version: int = Field(description="Sent as the ETag; give it back in If-Match to change it.")
 
     @classmethod
@@ -151,8 +154,14 @@ class InitiativeOut(BaseModel):
             approved_by=i.approval.body if i.approval else None,
             approved_on=i.approval.on if i.approval else None,
             signoffs=[SignOffOut.of(s) for s in i.signoffs], agreement=i.agreement,
-            illustrative=i.illustrative, version=i.version,
+            illustrative=i.illustrative, probability=i.probability, version=i.version,
         )  # fmt: skip
+
+
+class ProbabilityIn(Body):
+    probability: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)] | None = (
+        Field(description="Odds of delivery, 0 to 1; null goes back to the stage's default.")
+    )
 
 
 class AdvanceIn(Body):
