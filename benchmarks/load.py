@@ -9,6 +9,7 @@ endpoint and the error count, and proves that no acknowledged write was lost. No
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import socket
@@ -95,28 +96,42 @@ class Tally:
                 self.writes += 1
 
 
-def client_loop(
+async def client_loop(
     base: str, viewer: str, controller: str, until: float, tally: Tally, n: int, writes: float
 ) -> None:
+    """One client: a closed loop of report reads and ledger writes on its own connections."""
     rng = random.Random(n)
-    read = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {viewer}"})
-    write = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {controller}"})
-    while time.monotonic() < until:
-        started = time.perf_counter()
-        if rng.random() >= writes:
-            response = read.get(rng.choice(REPORTS))
-            tally.note("GET /reports/synergies", time.perf_counter() - started,
-                       response.status_code == 200)  # fmt: skip
-            continue
-        amount = Decimal(rng.randint(1, 10_000_00)) / 100
-        body = {"partner": "RENAULT", "period": f"2017-{rng.randint(1, 12):02d}",
-                "amount": {"amount": str(amount), "currency": "EUR"}, "function": "purchasing",
-                "reason": "load check (illustrative)"}  # fmt: skip
-        response = write.post("/ledger", json=body)
-        ok = response.status_code == 201
-        tally.note("POST /ledger", time.perf_counter() - started, ok, amount if ok else None)
-    read.close()
-    write.close()
+    async with (
+        httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {viewer}"}) as read,
+        httpx.AsyncClient(
+            base_url=base, headers={"Authorization": f"Bearer {controller}"}
+        ) as write,
+    ):
+        while time.monotonic() < until:
+            started = time.perf_counter()
+            if rng.random() >= writes:
+                response = await read.get(rng.choice(REPORTS))
+                tally.note("GET /reports/synergies", time.perf_counter() - started,
+                           response.status_code == 200)  # fmt: skip
+                continue
+            amount = Decimal(rng.randint(1, 10_000_00)) / 100
+            body = {"partner": "RENAULT", "period": f"2017-{rng.randint(1, 12):02d}",
+                    "amount": {"amount": str(amount), "currency": "EUR"}, "function": "purchasing",
+                    "reason": "load check (illustrative)"}  # fmt: skip
+            response = await write.post("/ledger", json=body)
+            ok = response.status_code == 201
+            tally.note("POST /ledger", time.perf_counter() - started, ok, amount if ok else None)
+
+
+async def run_clients(
+    base: str, viewer: str, controller: str, seconds: float, tally: Tally, clients: int,
+    writes: float,
+) -> None:  # fmt: skip
+    """All clients in one event loop: a light load generator, so the server gets the cores."""
+    until = time.monotonic() + seconds
+    await asyncio.gather(*(
+        client_loop(base, viewer, controller, until, tally, n, writes) for n in range(clients)
+    ))  # fmt: skip
 
 
 def stored_writes(url: str) -> tuple[int, Decimal]:
@@ -163,17 +178,9 @@ def main() -> None:
         port = _free_port()
         server = start_server(url, port, args.workers)
         tally = Tally()
-        until = time.monotonic() + args.seconds
-        threads = [
-            threading.Thread(target=client_loop, args=(f"http://127.0.0.1:{port}", viewer,
-                                                       controller, until, tally, n, args.writes))
-            for n in range(args.clients)
-        ]  # fmt: skip
         started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        asyncio.run(run_clients(f"http://127.0.0.1:{port}", viewer, controller, args.seconds,
+                                tally, args.clients, args.writes))  # fmt: skip
         ok = report(tally, time.monotonic() - started, url)
     finally:
         if server is not None:
