@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from synergies.measurement import api
 from synergies.measurement.api import measure
 from synergies.measurement.generate import generate_purchases
 from synergies.measurement.reference import reference_measure
@@ -38,6 +40,28 @@ def test_engine_matches_reference_on_generated_source(
         "PUR-002",
         "PUR-003",
     }
+
+
+@pytest.mark.parametrize("quantity", ["20000000", "20000000.5"])
+def test_amounts_past_64_bits_are_retried_exactly(
+    quantity: str, hand_source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line whose quantity x price overflows 64-bit decimals is measured again in 128 bits."""
+    source = tmp_path / "source"
+    shutil.copytree(hand_source, source)
+    path = source / "purchase_lines.csv"
+    path.write_text(path.read_text().replace(",10,92.00,EUR", f",{quantity},999999.99,EUR"))
+    overflows: list[bool] = []
+
+    def spy(error: Exception) -> bool:
+        overflows.append(api_overflow(error))
+        return overflows[-1]
+
+    api_overflow = api.is_overflow
+    monkeypatch.setattr(api, "is_overflow", spy)
+    engine = to_json(measure(source))
+    assert overflows == [True]
+    assert _figures(engine) == _figures(to_json(reference_measure(source)))
 
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:

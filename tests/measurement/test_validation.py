@@ -94,3 +94,29 @@ def test_bad_row_in_parquet_is_located(hand_source: Path, tmp_path: Path) -> Non
     with pytest.raises(InvalidInput) as refused:
         measure(source)
     assert refused.value.field == "purchase_lines.parquet: row 9, column quantity"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("part_number", None, "is empty"),
+        ("currency", "EURO", "is not a known ISO 4217 currency"),
+        ("unit_price", -1.0, "is negative"),
+    ],
+)
+def test_screened_parquet_problems_are_located(
+    column: str, value: object, problem: str, hand_source: Path, tmp_path: Path
+) -> None:
+    """Parquet columns are first screened from statistics; a problem still names its row."""
+    source = _copy(hand_source, tmp_path)
+    csv = source / "purchase_lines.csv"
+    table = pa_csv.read_csv(csv)
+    index = table.schema.get_field_index(column)
+    values = table.column(column).to_pylist()
+    values[3] = value
+    table = table.set_column(index, column, pa.array(values, table.schema.field(column).type))
+    pq.write_table(table, source / "purchase_lines.parquet")
+    csv.unlink()
+    with pytest.raises(InvalidInput, match=problem) as refused:
+        measure(source)
+    assert refused.value.field == f"purchase_lines.parquet: row 4, column {column}"

@@ -20,7 +20,14 @@ from synergies.domain.money import currency_code
 from synergies.measurement import expressions as ex
 from synergies.measurement.contract import CONTRACTS_BY_NAME
 from synergies.measurement.convert import Rates, cells_from_rows
-from synergies.measurement.engines import Engine, connect, is_overflow, materialize
+from synergies.measurement.engines import (
+    Engine,
+    connect,
+    is_overflow,
+    materialize,
+    rows,
+    scalar,
+)
 from synergies.measurement.lineage import fingerprint, start_digests
 from synergies.measurement.result import (
     DEFAULT_FISCAL_YEAR_STARTS,
@@ -80,14 +87,13 @@ def measure(
 
 def _stats(lines: ir.Table, source: Source) -> dict[str, Any]:
     whole = source.tables["purchase_lines"].quantity.type().is_integer()
-    rows: list[dict[str, Any]] = ex.period_stats(lines, whole).to_pyarrow().to_pylist()
-    return rows[0]
+    return rows(ex.period_stats(lines, whole))[0]
 
 
 def load_rates(fx: ir.Table) -> Rates:
     """The FX table in Python Decimals, exactly as the engine holds it."""
-    rows = fx.select("month", "currency", "per_eur").to_pyarrow().to_pylist()
-    return {(Month.of(r["month"]), r["currency"]): Decimal(r["per_eur"]) for r in rows}
+    found = rows(fx.select("month", "currency", "per_eur"))
+    return {(Month.of(r["month"]), r["currency"]): Decimal(r["per_eur"]) for r in found}
 
 
 def run(
@@ -107,7 +113,10 @@ def run(
     sample: tuple[DoubleClaim, ...] = ()
     rates = load_rates(tables.fx_rates)
     if stats["lines_read"]:
-        cells, sample, queries = _measure_lines(tables, lines, stats, rates, reporting, sample_size)
+        claimable = ex.lines_in_period(tables.claimable_lines, period.start, period.end)
+        cells, sample, queries = _measure_lines(
+            tables, claimable, stats, rates, reporting, sample_size
+        )
     counts = row_counts(source, int(stats["lines_read"]))
     return MeasurementResult(
         reporting_currency=reporting,
@@ -123,23 +132,25 @@ def run(
 
 def _measure_lines(
     tables: Tables,
-    lines: ir.Table,
+    claimable: ir.Table,
     stats: Mapping[str, Any],
     rates: Rates,
     reporting: str,
     sample_size: int,
 ) -> tuple[list[tuple[Cell, Figures]], tuple[DoubleClaim, ...], dict[str, str]]:
-    """Run the measure's queries on the engine and convert their sums."""
+    """Run the measure's queries on the engine and convert their sums. `claimable` are the
+    lines in the period, quantity and unit_price still as stored (see `typed.LATE`)."""
     end = ex.month_after(stats["last"])
     calendar = materialize(ex.claim_calendar(tables, stats["first"], end), "claim_calendar")
     per_part = segments_per_part(calendar)
     index = materialize(ex.part_index(calendar, per_part), "part_index")
     currencies = sorted({currency for _, currency in rates} - {PIVOT})
     fx = ex.rates_by_month(tables.fx_rates, currencies)
-    joined = ex.claimed_lines(lines, index, calendar, fx, per_part)
+    days = materialize(ex.day_table(stats["first"], end, fx), "days")
+    joined = ex.claimed_lines(claimable, index, calendar, days, per_part)
     width = ex.Width.narrow if stats["fractional"] else ex.Width.whole
-    sums, rows = _sums(joined, calendar, currencies, width)
-    cells = cells_from_rows(rows, rates, reporting)
+    sums, found = _sums(joined, calendar, currencies, width)
+    cells = cells_from_rows(found, rates, reporting)
     sample_query = ex.double_claim_sample(joined, sample_size)
     sample = double_claims(sample_query, tables.initiative_scope)
     queries = {
@@ -155,32 +166,32 @@ def _sums(
     """The cell sums, multiplied in 64 bits unless a line's amount overflows them."""
     sums = ex.cell_sums(ex.segment_sums(joined, currencies, width), calendar)
     try:
-        return sums, sums.to_pyarrow().to_pylist()
+        return sums, rows(sums)
     except Exception as error:
         if not is_overflow(error):
             raise
     sums = ex.cell_sums(ex.segment_sums(joined, currencies, ex.Width.wide), calendar)
-    return sums, sums.to_pyarrow().to_pylist()
+    return sums, rows(sums)
 
 
 def segments_per_part(calendar: ir.Table) -> int:
     """The most segments any claimed part has: how many start days the part index holds."""
-    most = calendar.k.max().to_pyarrow().as_py()
+    most = scalar(calendar.k.max())
     return 1 if most is None else int(most) + 1
 
 
 def row_counts(source: Source, lines_read: int) -> dict[str, int]:
-    counts = {name: int(t.count().to_pyarrow().as_py()) for name, t in source.tables.items()}
+    counts = {name: int(scalar(t.count())) for name, t in source.tables.items()}
     counts["purchase_lines_in_period"] = lines_read
     return counts
 
 
 def double_claims(sample: ir.Table, scope: ir.Table) -> tuple[DoubleClaim, ...]:
     """The sampled double-claimed lines with every initiative whose scope claims them."""
-    found = sample.to_pyarrow().to_pylist()
+    found = rows(sample)
     if not found:
         return ()
-    scope_rows = scope.to_pyarrow().to_pylist()
+    scope_rows = rows(scope)
     return tuple(
         DoubleClaim(
             line_id=line["line_id"],

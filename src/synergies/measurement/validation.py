@@ -1,14 +1,19 @@
 """Check a source against the contract with counting queries; locate the first bad row.
 
-Every rule is an Ibis predicate that marks bad rows. One aggregate query per table counts the
-bad rows of every rule at once; only when a count is not zero is the first bad row located, so
-clean sources cost a single scan.
+Every rule is an Ibis predicate that marks bad rows. Most rules also have a *screen*: a cheap
+aggregate that proves no row is bad (no nulls: count(column) = count(*); a lower bound: the
+rule holds for no row if it does not hold for the minimum, since casting and the bounds are
+monotonic; a currency: no distinct value is bad). Engines answer counts and minimums of Parquet
+columns from the files' statistics, so a clean Parquet source costs one read of its currency
+column instead of a scan of every column (CSV files have no statistics and are not screened). Rules a screen cannot clear are counted in one
+aggregate query per table; only when a count is not zero is the first bad row located.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import ibis
@@ -27,6 +32,7 @@ from synergies.measurement.contract import (
     Kind,
     TableContract,
 )
+from synergies.measurement.engines import rows, scalar
 from synergies.measurement.source import Source, TableFiles
 
 Predicate = Callable[[ir.Column], ir.BooleanValue]
@@ -38,6 +44,15 @@ _LOWER_BOUND: dict[Kind, tuple[str, str]] = {
 }
 
 
+class Screen(StrEnum):
+    """How to prove cheaply that no row breaks a rule (see the module docstring)."""
+
+    none = "none"
+    nulls = "nulls"
+    minimum = "minimum"
+    distinct = "distinct"
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A way a column's value can be wrong, as a predicate marking bad rows."""
@@ -46,6 +61,7 @@ class Rule:
     problem: str
     fix: str
     bad: Predicate
+    screen: Screen = Screen.none
 
 
 def _is_text(column_type: dt.DataType) -> bool:
@@ -83,12 +99,20 @@ def _range_rules(column: Column, raw: dt.DataType) -> list[Rule]:
     def value(c: ir.Column) -> ir.NumericValue:
         return c.try_cast(target) if _is_text(raw) else c.cast(target)
 
+    # A cast rounds monotonically, so the smallest value breaks a bound if any value does.
+    screen = Screen.none if _is_text(raw) else Screen.minimum
     if column.kind is Kind.price:
         return [
-            Rule(column.name, "is negative", "prices must be 0 or more", lambda c: value(c) < 0)
+            Rule(
+                column.name,
+                "is negative",
+                "prices must be 0 or more",
+                lambda c: value(c) < 0,
+                screen,
+            )
         ]
     problem, fix = _LOWER_BOUND[column.kind]
-    return [Rule(column.name, problem, fix, lambda c: value(c) <= 0)]
+    return [Rule(column.name, problem, fix, lambda c: value(c) <= 0, screen)]
 
 
 def _currency_rules(column: Column) -> list[Rule]:
@@ -101,6 +125,7 @@ def _currency_rules(column: Column) -> list[Rule]:
             "is not a known ISO 4217 currency",
             f"use one of {', '.join(known)} (upper case)",
             lambda c: c.notnull() & ~c.isin(known),
+            Screen.distinct,
         )
     ]
 
@@ -108,7 +133,15 @@ def _currency_rules(column: Column) -> list[Rule]:
 def _required_rules(column: Column) -> list[Rule]:
     if not column.required:
         return []
-    return [Rule(column.name, "is empty", "give a value in every row", lambda c: c.isnull())]
+    return [
+        Rule(
+            column.name,
+            "is empty",
+            "give a value in every row",
+            lambda c: c.isnull(),
+            Screen.nulls,
+        )
+    ]
 
 
 def rules_for(contract: TableContract, schema: ibis.Schema) -> list[Rule]:
@@ -136,16 +169,44 @@ def check_columns(source: Source, contract: TableContract) -> None:
             )
 
 
-def count_bad_rows(table: ir.Table, rules: list[Rule]) -> list[int]:
-    """How many rows break each rule, in one aggregate query."""
-    if not rules:
-        return []
+def _maybe_bad(table: ir.Table, rule: Rule) -> ir.BooleanValue:
+    """A scalar that is false only if no row of the table breaks the rule."""
+    column = table[rule.column]
+    if rule.screen is Screen.nulls:
+        return column.count() != table.count()
+    if rule.screen is Screen.minimum:
+        return rule.bad(column.min()).fill_null(False)
+    return ibis.literal(True)
+
+
+def _distinct_bad(table: ir.Table, rule: Rule) -> bool:
+    values = table.select(value=table[rule.column]).distinct()
+    return bool(scalar(values.filter(rule.bad(values.value)).count()))
+
+
+def screen(table: ir.Table, rules: list[Rule]) -> list[Rule]:
+    """The rules some row may break: those their screen does not clear."""
+    simple = [r for r in rules if r.screen in (Screen.nulls, Screen.minimum)]
+    flags = {f"rule_{i}": _maybe_bad(table, rule) for i, rule in enumerate(simple)}
+    row = rows(table.aggregate(**flags))[0] if flags else {}
+    cleared = {id(r) for i, r in enumerate(simple) if not row[f"rule_{i}"]}
+    cleared |= {id(r) for r in rules if r.screen is Screen.distinct and not _distinct_bad(table, r)}
+    return [r for r in rules if id(r) not in cleared]
+
+
+def count_bad_rows(table: ir.Table, rules: list[Rule], screened: bool = True) -> list[int]:
+    """How many rows break each rule, in one aggregate query; `screened`, rules a screen clears
+    are not counted."""
+    suspect = screen(table, rules) if screened else rules
+    if not suspect:
+        return [0] * len(rules)
     metrics = {
         f"rule_{i}": ibis.ifelse(rule.bad(table[rule.column]), 1, 0).sum()
-        for i, rule in enumerate(rules)
+        for i, rule in enumerate(suspect)
     }
-    row = table.aggregate(**metrics).to_pyarrow().to_pylist()[0]
-    return [int(row[f"rule_{i}"] or 0) for i in range(len(rules))]
+    row = rows(table.aggregate(**metrics))[0]
+    counts = {id(rule): int(row[f"rule_{i}"] or 0) for i, rule in enumerate(suspect)}
+    return [counts.get(id(rule), 0) for rule in rules]
 
 
 def _read_column(files: TableFiles, path: Path, column: str) -> pa.Table:
@@ -189,7 +250,7 @@ def locate_in_files(files: TableFiles, rule: Rule) -> tuple[str, object]:
 
 def locate_in_database(table: ir.Table, contract: TableContract, rule: Rule) -> tuple[str, object]:
     """Where the first bad row is, named by its key (databases have no row order)."""
-    hits = table.filter(rule.bad(table[rule.column])).limit(1).to_pyarrow().to_pylist()
+    hits = rows(table.filter(rule.bad(table[rule.column])).limit(1))
     if not hits:
         return contract.name, None
     key = ", ".join(f"{k}={hits[0][k]}" for k in contract.key)
@@ -214,7 +275,7 @@ def check_keys(source: Source, contract: TableContract, typed: ir.Table) -> None
     """Refuse two rows with the same key (two rates for one month, two baselines for a date)."""
     key = list(contract.key)
     dupes = typed.group_by(key).aggregate(rows=typed.count()).filter(lambda t: t.rows > 1).limit(1)
-    found = dupes.to_pyarrow().to_pylist()
+    found = rows(dupes)
     if found:
         values = ", ".join(f"{k}={found[0][k]}" for k in key)
         raise InvalidInput(
@@ -230,7 +291,10 @@ def check_table(source: Source, name: str) -> None:
     check_columns(source, contract)
     table = source.tables[name]
     rules = rules_for(contract, table.schema())
-    for rule, count in zip(rules, count_bad_rows(table, rules), strict=True):
+    files = source.files.get(name)
+    # CSV files keep no statistics: a screen would cost a scan of its own.
+    screened = files is None or files.format != "csv"
+    for rule, count in zip(rules, count_bad_rows(table, rules, screened), strict=True):
         if count:
             raise refuse(source, contract, rule, count)
 
