@@ -33,6 +33,7 @@ from synergies.services.ledger import EntryFilter
 from synergies.services.security import Role, local_operator
 from synergies.storage.store import Store
 
+WARM_UP = 2.0  # seconds of requests left out of the latency figures (first queries, caches)
 PG_ADMIN = os.environ.get("SYNERGIES_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REPORTS = ("/reports/synergies?by=partner", "/reports/synergies?by=function&currency=JPY",
            "/reports/synergies?fiscal_year_of=NISSAN")  # fmt: skip
@@ -85,10 +86,14 @@ class Tally:
         self.errors: dict[str, int] = defaultdict(int)
         self.written = Decimal(0)
         self.writes = 0
+        self.measure_from = 0.0
+        self.requests = 0
 
     def note(self, name: str, seconds: float, ok: bool, amount: Decimal | None = None) -> None:
         with self.lock:
-            self.latency[name].append(seconds)
+            self.requests += 1
+            if time.monotonic() >= self.measure_from:  # warm-up requests are not timed
+                self.latency[name].append(seconds)
             if not ok:
                 self.errors[name] += 1
             elif amount is not None:
@@ -97,9 +102,11 @@ class Tally:
 
 
 async def client_loop(
-    base: str, viewer: str, controller: str, until: float, tally: Tally, n: int, writes: float
-) -> None:
-    """One client: a closed loop of report reads and ledger writes on its own connections."""
+    base: str, viewer: str, controller: str, until: float, tally: Tally, n: int, writes: float,
+    think: float,
+) -> None:  # fmt: skip
+    """One client: a loop of report reads and ledger writes on its own connections, pausing
+    `think` seconds (on average) between requests as a person at a dashboard would."""
     rng = random.Random(n)
     async with (
         httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {viewer}"}) as read,
@@ -108,6 +115,8 @@ async def client_loop(
         ) as write,
     ):
         while time.monotonic() < until:
+            if think:
+                await asyncio.sleep(rng.expovariate(1 / think))
             started = time.perf_counter()
             if rng.random() >= writes:
                 response = await read.get(rng.choice(REPORTS))
@@ -125,12 +134,14 @@ async def client_loop(
 
 async def run_clients(
     base: str, viewer: str, controller: str, seconds: float, tally: Tally, clients: int,
-    writes: float,
+    writes: float, think: float,
 ) -> None:  # fmt: skip
     """All clients in one event loop: a light load generator, so the server gets the cores."""
     until = time.monotonic() + seconds
+    tally.measure_from = time.monotonic() + min(WARM_UP, seconds / 4)
     await asyncio.gather(*(
-        client_loop(base, viewer, controller, until, tally, n, writes) for n in range(clients)
+        client_loop(base, viewer, controller, until, tally, n, writes, think)
+        for n in range(clients)
     ))  # fmt: skip
 
 
@@ -148,8 +159,9 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def report(tally: Tally, seconds: float, url: str) -> bool:
-    total = sum(len(v) for v in tally.latency.values())
-    print(f"{total} requests in {seconds:.1f} s: {total / seconds:.0f} requests/s")
+    total = tally.requests
+    print(f"{total} requests in {seconds:.1f} s: {total / seconds:.0f} requests/s "
+          f"(latency after the first {WARM_UP:.0f} s of warm-up)")  # fmt: skip
     for name, values in sorted(tally.latency.items()):
         print(f"  {name:24} n={len(values):6}  p50={statistics.median(values) * 1000:6.1f} ms  "
               f"p99={percentile(values, 0.99) * 1000:6.1f} ms  errors={tally.errors[name]}")  # fmt: skip
@@ -168,6 +180,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--writes", type=float, default=0.2, help="share of requests that write")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause between a client's requests, s (0: saturation)")  # fmt: skip
     args = parser.parse_args()
     name = f"synergies_load_{os.getpid()}"
     _admin(f'CREATE DATABASE "{name}"')
@@ -180,7 +194,7 @@ def main() -> None:
         tally = Tally()
         started = time.monotonic()
         asyncio.run(run_clients(f"http://127.0.0.1:{port}", viewer, controller, args.seconds,
-                                tally, args.clients, args.writes))  # fmt: skip
+                                tally, args.clients, args.writes, args.think))  # fmt: skip
         ok = report(tally, time.monotonic() - started, url)
     finally:
         if server is not None:

@@ -125,3 +125,44 @@ def test_a_report_inside_a_rolled_back_transaction_is_not_cached(example_ctx: Co
         assert synergy_report(example_ctx).years != before
         raise RuntimeError("rolled back")
     assert synergy_report(example_ctx).years == before
+
+
+def test_a_report_kept_up_to_date_by_appends_equals_one_computed_afresh(
+    example_ctx: Context,
+) -> None:
+    import random
+    from datetime import UTC, datetime
+
+    from synergies.domain.calendar import Month
+    from synergies.domain.fx import FxRate
+    from synergies.domain.initiatives import Category
+    from synergies.domain.ledger import EntrySource, LedgerEntry
+    from synergies.domain.money import Money
+    from synergies.reports.synergy_report import build_report
+    from synergies.services import ledger, structure
+
+    def afresh(currency: str) -> object:
+        return build_report(ledger.entries(example_ctx), structure.targets(example_ctx),
+                            structure.fx_table(example_ctx), currency=currency,
+                            breakdown=Breakdown.partner)  # fmt: skip
+
+    rng = random.Random(5)
+    for step in range(12):
+        synergy_report(example_ctx, by=Breakdown.partner, currency="JPY")  # keep a tally warm
+        if step == 6:  # a change to the inputs that is not an append: the tally starts over
+            structure.add_fx_rates(
+                example_ctx, [FxRate(Month(2019, 1), "JPY", Decimal("125"))], "t"
+            )
+        amount = Money.of(
+            f"{rng.randint(1, 10**7)}.{rng.randint(0, 99):02d}", rng.choice(["EUR", "JPY"])
+        )
+        added = ledger.add(example_ctx, LedgerEntry(
+            rng.choice(["RENAULT", "NISSAN"]), Month(rng.choice([2015, 2016, 2017]), rng.randint(1, 12)),
+            amount, Category.cost_reduction, EntrySource.entered, "t", datetime.now(UTC),
+            function="purchasing"))  # fmt: skip
+        if step % 4 == 3:
+            ledger.reverse(example_ctx, added.id or 0, "test")
+        for currency in ("EUR", "JPY"):
+            kept = synergy_report(example_ctx, by=Breakdown.partner, currency=currency)
+            fresh = afresh(currency)
+            assert kept.years == fresh.years and kept.breakdown == fresh.breakdown  # type: ignore[attr-defined]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -107,6 +106,45 @@ def _positions(years: list[YearLine], targets: Sequence[Target], year: int) -> l
     return positions
 
 
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The ledger's amounts converted and summed into the report's buckets.
+
+    Conversion is per entry month at that month's rate, so a tally is additive: the tally of
+    more entries is the old tally plus the new entries' (which lets a cache follow appends)."""
+
+    realized: dict[int, Decimal] = field(default_factory=dict)
+    illustrative: dict[int, Decimal] = field(default_factory=dict)
+    one_off: dict[int, Decimal] = field(default_factory=dict)
+    by_key: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    currencies: frozenset[str] = frozenset()
+
+    def plus(
+        self,
+        entries: Sequence[LedgerEntry],
+        fx: FxTable,
+        currency: str,
+        calendar: FiscalCalendar,
+        breakdown: Breakdown,
+    ) -> Tally:
+        """A new tally with `entries` added; this one is left as it was."""
+        convert, key = _converter(fx, currency), KEYS[breakdown]
+        realized, illustrative = dict(self.realized), dict(self.illustrative)
+        one_off, by_key = dict(self.one_off), dict(self.by_key)
+        for entry in entries:
+            bucket, amount = calendar.year_of(entry.period), convert(entry)
+            if not entry.is_synergy:
+                one_off[bucket] = one_off.get(bucket, Decimal(0)) + amount
+                continue
+            realized[bucket] = realized.get(bucket, Decimal(0)) + amount
+            if entry.illustrative:
+                illustrative[bucket] = illustrative.get(bucket, Decimal(0)) + amount
+            cell = (bucket, key(entry))
+            by_key[cell] = by_key.get(cell, Decimal(0)) + amount
+        seen = self.currencies | {e.amount.currency for e in entries}
+        return Tally(realized, illustrative, one_off, by_key, seen)
+
+
 def build_report(
     entries: Sequence[LedgerEntry],
     targets: Sequence[Target],
@@ -119,32 +157,40 @@ def build_report(
     breakdown: Breakdown = Breakdown.function,
 ) -> SynergyReport:
     """Sum the ledger by (fiscal) year in `currency`, set it against the alliance targets."""
-    convert = _converter(fx, currency)
-    realized: dict[int, Decimal] = defaultdict(Decimal)
-    illustrative: dict[int, Decimal] = defaultdict(Decimal)
-    one_off: dict[int, Decimal] = defaultdict(Decimal)
-    for entry in entries:
-        bucket = calendar.year_of(entry.period)
-        amount = convert(entry)
-        if entry.is_synergy:
-            realized[bucket] += amount
-            illustrative[bucket] += amount if entry.illustrative else 0
-        else:
-            one_off[bucket] += amount
+    tally = Tally().plus(entries, fx, currency, calendar, breakdown)
+    return finish_report(
+        tally, targets, fx, currency=currency, calendar=calendar, calendar_name=calendar_name,
+        year=year, breakdown=breakdown,
+    )  # fmt: skip
+
+
+def finish_report(
+    tally: Tally,
+    targets: Sequence[Target],
+    fx: FxTable,
+    *,
+    currency: str,
+    calendar: FiscalCalendar = CALENDAR_YEAR,
+    calendar_name: str = "calendar year",
+    year: int | None = None,
+    breakdown: Breakdown = Breakdown.function,
+) -> SynergyReport:
+    """The report from a tally: years against targets, positions, breakdown and bridge."""
+    zero = Decimal(0)
     target_by_year = {t.year: t for t in targets if t.function is None}
-    years = sorted(set(realized) | set(one_off) | set(target_by_year))
+    years = sorted(set(tally.realized) | set(tally.one_off) | set(target_by_year))
     lines = [
         YearLine(
             y,
             calendar.label(y),
-            Money(realized[y], currency).rounded(),
-            Money(one_off[y], currency).rounded(),
+            Money(tally.realized.get(y, zero), currency).rounded(),
+            Money(tally.one_off.get(y, zero), currency).rounded(),
             _target_in(target_by_year.get(y), fx, currency),
-            (illustrative[y] / realized[y]) if realized[y] else Decimal(0),
+            tally.illustrative.get(y, zero) / tally.realized[y] if tally.realized.get(y) else zero,
         )
         for y in years
     ]
-    realized_years = [y for y in years if realized[y]]
+    realized_years = [y for y in years if tally.realized.get(y)]
     if year is not None and year not in realized_years:
         raise InvalidInput(
             f"no realized synergies in {year}",
@@ -154,8 +200,8 @@ def build_report(
             else "record ledger entries first",
         )
     focus = year if year is not None else (realized_years[-1] if realized_years else None)
-    rows = _breakdown(entries, calendar, focus, breakdown, convert, currency)
-    before = _breakdown(entries, calendar, focus - 1, breakdown, convert, currency) if focus else []
+    rows = _breakdown(tally, focus, currency)
+    before = _breakdown(tally, focus - 1, currency) if focus else []
     return SynergyReport(
         currency,
         calendar_name,
@@ -164,7 +210,7 @@ def build_report(
         breakdown,
         focus,
         rows,
-        _rates_note(entries, currency),
+        _rates_note(tally.currencies, currency),
         _bridge(before, rows, currency),
     )
 
@@ -191,25 +237,15 @@ def _target_in(target: Target | None, fx: FxTable, currency: str) -> Money | Non
     return fx.convert(target.amount, currency, month).result.rounded()
 
 
-def _breakdown(
-    entries: Sequence[LedgerEntry],
-    calendar: FiscalCalendar,
-    year: int | None,
-    by: Breakdown,
-    convert: Callable[[LedgerEntry], Decimal],
-    currency: str,
-) -> list[BreakdownLine]:
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for entry in entries:
-        if entry.is_synergy and calendar.year_of(entry.period) == year:
-            sums[KEYS[by](entry)] += convert(entry)
+def _breakdown(tally: Tally, year: int | None, currency: str) -> list[BreakdownLine]:
+    sums = {k: v for (y, k), v in tally.by_key.items() if y == year and v}
     whole = sum(sums.values()) or Decimal(1)
     ordered = sorted(sums.items(), key=lambda kv: -kv[1])
     return [BreakdownLine(k, Money(v, currency).rounded(), v / whole) for k, v in ordered]
 
 
-def _rates_note(entries: Sequence[LedgerEntry], currency: str) -> str:
-    foreign = sorted({e.amount.currency for e in entries} - {currency})
+def _rates_note(currencies: frozenset[str], currency: str) -> str:
+    foreign = sorted(currencies - {currency})
     if not foreign:
         return f"all entries are in {currency}; no conversion"
     return (

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from synergies.serialize import jsonable
 from synergies.services.security import Actor
@@ -44,6 +45,27 @@ def _digest(prev: str, seq: int, at: str, actor: str, action: str, subject: str,
             before: str | None, after: str | None) -> str:  # fmt: skip
     body = json.dumps([prev, seq, at, actor, action, subject, before, after], ensure_ascii=False)
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def lock_writes(conn: Connection) -> None:
+    """Take the store's write lock (the audit head's row) at the start of a transaction.
+
+    Writers then run one after another from their first statement, so ledger ids are handed
+    out in commit order: a reader that sees id N has seen every id below it. That is what
+    lets a cache follow the append-only ledger by asking only for ids above the last it saw.
+    """
+    done = conn.execute(
+        update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq)
+    )
+    if done.rowcount == 0:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(t.audit_head).values(id=1, seq=0, hash=GENESIS))
+        except IntegrityError:
+            pass  # another writer created it first; its lock now orders us
+        conn.execute(
+            update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq)
+        )
 
 
 def record(

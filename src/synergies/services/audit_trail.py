@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from synergies.services.audit import AuditProblem, load_chain
 from synergies.services.audit import verify as verify_chain
@@ -27,3 +27,15 @@ def verify(ctx: Context) -> tuple[list[AuditProblem], int]:
     with ctx.reading() as conn:
         rows, head = load_chain(conn)
     return verify_chain(rows, head), len(rows)
+
+
+LEDGER_APPENDS = frozenset({"ledger.add", "ledger.import", "ledger.reverse", "measurement.post"})
+REPORT_INPUTS = ("target.", "fx.", "partner.", "ledger.")
+
+
+def report_inputs_unchanged_but_appends(conn: Connection, since: int) -> bool:
+    """Since audit record `since`, did the report's inputs (targets, FX, partners, ledger)
+    change only by ledger appends? Then a tally can follow by adding the new entries."""
+    query = select(t.audit_log.c.action).where(t.audit_log.c.seq > since).distinct()
+    actions = {a for (a,) in conn.execute(query)}
+    return not {a for a in actions if a.startswith(REPORT_INPUTS)} - LEDGER_APPENDS

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from synergies.services.audit import record
+from synergies.services.audit import lock_writes, record
 from synergies.services.security import Action, Actor, authorize
 from synergies.storage.store import Store
 
@@ -32,6 +32,7 @@ class Context:
             yield self._conn
             return
         with self.store.transaction() as conn:
+            lock_writes(conn)
             self._conn = conn
             try:
                 yield conn

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from synergies.domain.calendar import CALENDAR_YEAR
+from dataclasses import dataclass
+
+from synergies.domain.calendar import CALENDAR_YEAR, FiscalCalendar
+from synergies.domain.fx import FxTable
 from synergies.domain.money import currency_code
 from synergies.domain.partners import find_partner
-from synergies.reports.synergy_report import Breakdown, SynergyReport, build_report
-from synergies.services import ledger, structure
+from synergies.domain.targets import Target
+from synergies.reports.synergy_report import Breakdown, SynergyReport, Tally, finish_report
+from synergies.services import structure
+from synergies.services.audit_trail import report_inputs_unchanged_but_appends
 from synergies.services.context import Context
 from synergies.services.security import Action
+from synergies.storage import ledger_rows
+from synergies.storage.cache import data_version
 
 
 def synergy_report(
@@ -21,29 +28,72 @@ def synergy_report(
 ) -> SynergyReport:
     """Realized synergies by year against targets; fiscal years of a partner if asked.
 
-    Aggregates only, the same for every reader, so it is cached until the data changes."""
+    Aggregates only, the same for every reader: cached until the data changes, and after a
+    ledger append brought up to date by adding just the new entries."""
     ctx.allow(Action.read)
     code = currency_code(currency, field="--currency")
-    if ctx.in_transaction:
-        return _compute(ctx, year, by, code, fiscal_year_of)
-    key = ("synergy_report", year, by, code, (fiscal_year_of or "").strip().upper())
-    return ctx.store.cache.get(key, lambda: _compute(ctx, year, by, code, fiscal_year_of))
-
-
-def _compute(
-    ctx: Context, year: int | None, by: Breakdown, code: str, fiscal_year_of: str | None
-) -> SynergyReport:
-    calendar, name = CALENDAR_YEAR, "calendar year"
-    if fiscal_year_of:
-        partner = find_partner(structure.partners(ctx), fiscal_year_of, field="--fiscal-year-of")
-        calendar, name = partner.fiscal_calendar, f"fiscal year of {partner.code}"
-    return build_report(
-        ledger.sums(ctx, by.value),
-        structure.targets(ctx),
-        structure.fx_table(ctx),
-        currency=code,
-        calendar=calendar,
-        calendar_name=name,
-        year=year,
-        breakdown=by,
+    calendar, name = _calendar(ctx, fiscal_year_of)
+    if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
+        return _finish(_full(ctx, by, code, calendar, 0), year, by, code, calendar, name)
+    key = ("synergy_report", year, by, code, name)
+    return ctx.store.cache.get(
+        key, lambda: _finish(_kept(ctx, by, code, calendar, name), year, by, code, calendar, name)
     )
+
+
+def _calendar(ctx: Context, fiscal_year_of: str | None) -> tuple[FiscalCalendar, str]:
+    if not fiscal_year_of:
+        return CALENDAR_YEAR, "calendar year"
+    partner = find_partner(structure.partners(ctx), fiscal_year_of, field="--fiscal-year-of")
+    return partner.fiscal_calendar, f"fiscal year of {partner.code}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A tally, the inputs it was made with, and how far into the store it reaches."""
+
+    version: int  # audit head when it was made
+    newest_id: int  # the newest ledger entry in it
+    tally: Tally
+    fx: FxTable
+    targets: list[Target]
+
+
+def _full(ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, version: int) -> _Kept:
+    fx, targets = structure.fx_table(ctx), structure.targets(ctx)
+    with ctx.reading() as conn:
+        top = ledger_rows.newest_id(conn)
+        entries = ledger_rows.sum_entries(conn, by.value, upto_id=top)
+    return _Kept(version, top, Tally().plus(entries, fx, code, calendar, by), fx, targets)
+
+
+def _kept(ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, name: str) -> _Kept:
+    """The tally now: the kept one plus the entries appended since, or a fresh one.
+
+    Following appends is safe because writers hold the store's write lock from their first
+    statement (ids are handed out in commit order) and the kept FX and targets still hold
+    when the audit trail shows no change to them since."""
+    key = ("synergy_tally", by, code, name)
+    kept = ctx.store.cache.recall(key)
+    version = data_version(ctx.store.engine)
+    now: _Kept | None = None
+    if isinstance(kept, _Kept):
+        with ctx.reading() as conn:
+            if report_inputs_unchanged_but_appends(conn, kept.version):
+                top = ledger_rows.newest_id(conn)
+                new = ledger_rows.sum_entries(conn, by.value, after_id=kept.newest_id, upto_id=top)
+                tally = kept.tally.plus(new, kept.fx, code, calendar, by)
+                now = _Kept(version, top, tally, kept.fx, kept.targets)
+    if now is None:
+        now = _full(ctx, by, code, calendar, version)
+    ctx.store.cache.remember(key, now)
+    return now
+
+
+def _finish(
+    kept: _Kept, year: int | None, by: Breakdown, code: str, calendar: FiscalCalendar, name: str
+) -> SynergyReport:
+    return finish_report(
+        kept.tally, kept.targets, kept.fx, currency=code, calendar=calendar,
+        calendar_name=name, year=year, breakdown=by,
+    )  # fmt: skip

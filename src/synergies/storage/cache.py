@@ -33,6 +33,8 @@ class VersionedCache:
         self._size = size
         self._items: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self._kept: dict[Hashable, object] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached result for `key` at the current version, computing it if needed.
@@ -41,15 +43,38 @@ class VersionedCache:
         newer than the data it saw (a concurrent write only makes the entry stale sooner).
         """
         version = data_version(self._engine)
+        hit, value = self._lookup(key, version)
+        if hit:
+            return value  # type: ignore[return-value]
+        # One thread computes a stale key; the others wait for it rather than all computing
+        # the same result at once after every write.
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            hit, value = self._lookup(key, version)
+            if hit:
+                return value  # type: ignore[return-value]
+            fresh = compute()
+            with self._lock:
+                self._items[key] = (version, fresh)
+                self._items.move_to_end(key)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return fresh
+
+    def recall(self, key: Hashable) -> object | None:
+        """Whatever was last remembered under `key` (no version check: the caller checks)."""
+        with self._lock:
+            return self._kept.get(key)
+
+    def remember(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._kept[key] = value
+
+    def _lookup(self, key: Hashable, version: int) -> tuple[bool, object]:
         with self._lock:
             found = self._items.get(key)
-            if found is not None and found[0] == version:
+            if found is not None and found[0] >= version:
                 self._items.move_to_end(key)
-                return found[1]  # type: ignore[return-value]
-        value = compute()
-        with self._lock:
-            self._items[key] = (version, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
+                return True, found[1]
+        return False, None

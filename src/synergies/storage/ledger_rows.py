@@ -109,22 +109,38 @@ SUM_KEYS = {"function": L.c.function, "partner": L.c.partner, "initiative": L.c.
 SUMMED_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def sum_entries(conn: Connection, key: str) -> list[LedgerEntry]:
+def sum_entries(
+    conn: Connection, key: str, after_id: int = 0, upto_id: int | None = None
+) -> list[LedgerEntry]:
     """The ledger summed in SQL per month, currency, category, illustrative flag and `key`
     (function, partner, initiative or category): one entry stands for each group's exact sum,
-    so reports convert a few hundred sums at their month's rate instead of every entry."""
+    so reports convert a few hundred sums at their month's rate instead of every entry.
+    Only entries with after_id < id <= upto_id when those are given."""
     columns = [L.c.period, L.c.currency, L.c.category, L.c.illustrative]
     if key in SUM_KEYS:
         columns.append(SUM_KEYS[key])
-    query = select(*columns, func.sum(L.c.amount).label("amount")).group_by(*columns)
-    return [_summed(r) for r in conn.execute(query).mappings()]
+    query = select(*columns, func.sum(L.c.amount).label("amount")).where(L.c.id > after_id)
+    if upto_id is not None:
+        query = query.where(L.c.id <= upto_id)
+    query = query.group_by(*columns)
+    months: dict[str, Month] = {}
+    found = []
+    for row in conn.execute(query).mappings():
+        r = dict(row)  # plain dict: .get on a RowMapping raises and catches per missing key
+        month = months.get(r["period"]) or months.setdefault(r["period"], Month.parse(r["period"]))
+        found.append(_summed(r, month))
+    return found
 
 
-def _summed(r: Any) -> LedgerEntry:
+def _summed(r: dict[str, Any], month: Month) -> LedgerEntry:
     return LedgerEntry(
-        partner=r.get("partner") or "", period=Month.parse(r["period"]),
+        partner=r.get("partner") or "", period=month,
         amount=Money(r["amount"], r["currency"]), category=Category(r["category"]),
         source=EntrySource.entered, author="(sum)", recorded_at=SUMMED_AT,
         initiative_id=r.get("initiative_id"), function=r.get("function"),
         illustrative=r["illustrative"],
     )  # fmt: skip
+
+
+def newest_id(conn: Connection) -> int:
+    return int(conn.execute(select(func.max(L.c.id))).scalar_one_or_none() or 0)
