@@ -52,7 +52,7 @@ class ReportOut(BaseModel):
             years=[
                 YearOut(year=y.year, label=y.label, realized=m(y.realized),
                         one_off_costs=m(y.one_off_costs), target=m(y.target) if y.target else None,
-                        illustrative_share=y.illustrative_share)
+                        illustrative_share=round(y.illustrative_share, 4))
                 for y in r.years
             ],
             positions=[
@@ -61,7 +61,7 @@ class ReportOut(BaseModel):
                 for p in r.positions
             ],
             breakdown_by=r.breakdown_by, breakdown_year=r.breakdown_year,
-            breakdown=[BreakdownOut(key=b.key, realized=m(b.realized), share=b.share)
+            breakdown=[BreakdownOut(key=b.key, realized=m(b.realized), share=round(b.share, 4))
                        for b in r.breakdown],
             rates_note=r.rates_note,
         )  # fmt: skip
