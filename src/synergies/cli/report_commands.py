@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from synergies.cli.common import DbOption, FormatOption, open_context
-from synergies.cli.output import Format, console, emit, print_csv, print_json, table
+from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.money import Money
 from synergies.reports.synergy_report import Breakdown, SynergyReport
 from synergies.services.reports import synergy_report
@@ -185,10 +185,8 @@ def report(
         _print_table(result)
     elif fmt is Format.json:
         print_json(_document(result))
-    elif by is not None:
-        print_csv(_year_rows(result) if year is None else _breakdown_rows(result))
     else:
-        emit(_year_rows(result), fmt)
+        print_csv(_year_rows(result) if year is None else _breakdown_rows(result))
 
 
 def register(app: typer.Typer) -> None:

@@ -226,7 +226,7 @@ def authenticate(
     # Tokens and users change only through audited services, so the lookup is cached until
     # the store's data version moves (a revocation takes effect on the next request).
     token, account = store.cache.get(
-        ("credentials", _secret_hash(secret)), lambda: _lookup(store, secret)
+        ("credentials", _secret_hash(secret)), lambda _version: _lookup(store, secret)
     )
     if token is None or account is None or not account.active:
         raise NotAuthenticated("unknown credentials", fix="log in or create a token")

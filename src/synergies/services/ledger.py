@@ -34,13 +34,6 @@ def entries(ctx: Context, where: EntryFilter | None = None) -> list[LedgerEntry]
         return ledger_rows.load_entries(conn, query)
 
 
-def sums(ctx: Context, key: str) -> list[LedgerEntry]:
-    """Entries summed per month, currency, category and `key`, for reports (aggregates)."""
-    ctx.allow(Action.read)
-    with ctx.reading() as conn:
-        return ledger_rows.sum_entries(conn, key)
-
-
 class _References:
     """Partners and initiatives looked up once per batch."""
 

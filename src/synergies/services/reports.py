@@ -15,7 +15,6 @@ from synergies.services.audit_trail import report_inputs_unchanged_but_appends
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import ledger_rows
-from synergies.storage.cache import data_version
 
 
 def synergy_report(
@@ -37,7 +36,10 @@ def synergy_report(
         return _finish(_full(ctx, by, code, calendar, 0), year, by, code, calendar, name)
     key = ("synergy_report", year, by, code, name)
     return ctx.store.cache.get(
-        key, lambda: _finish(_kept(ctx, by, code, calendar, name), year, by, code, calendar, name)
+        key,
+        lambda version: _finish(
+            _kept(ctx, by, code, calendar, name, version), year, by, code, calendar, name
+        ),
     )
 
 
@@ -67,7 +69,9 @@ def _full(ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, vers
     return _Kept(version, top, Tally().plus(entries, fx, code, calendar, by), fx, targets)
 
 
-def _kept(ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, name: str) -> _Kept:
+def _kept(
+    ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, name: str, version: int
+) -> _Kept:
     """The tally now: the kept one plus the entries appended since, or a fresh one.
 
     Following appends is safe because writers hold the store's write lock from their first
@@ -75,7 +79,6 @@ def _kept(ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, name
     when the audit trail shows no change to them since."""
     key = ("synergy_tally", by, code, name)
     kept = ctx.store.cache.recall(key)
-    version = data_version(ctx.store.engine)
     now: _Kept | None = None
     if isinstance(kept, _Kept):
         with ctx.reading() as conn:

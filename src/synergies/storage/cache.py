@@ -36,8 +36,8 @@ class VersionedCache:
         self._computing: dict[Hashable, threading.Lock] = {}
         self._kept: dict[Hashable, object] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The cached result for `key` at the current version, computing it if needed.
+    def get(self, key: Hashable, compute: Callable[[int], T]) -> T:
+        """The cached result for `key` at the current version; else `compute(version)`.
 
         The version is read before computing, so a result is never filed under a version
         newer than the data it saw (a concurrent write only makes the entry stale sooner).
@@ -54,7 +54,7 @@ class VersionedCache:
             hit, value = self._lookup(key, version)
             if hit:
                 return value  # type: ignore[return-value]
-            fresh = compute()
+            fresh = compute(version)
             with self._lock:
                 self._items[key] = (version, fresh)
                 self._items.move_to_end(key)
