@@ -33,7 +33,7 @@ def source_for(lines: int) -> Path:
 
 
 def run_engine(source: Path) -> dict[str, object]:
-    from synergies.measurement.api import measure
+    from synergies.measurement.measure import measure
     from synergies.measurement.result import to_json
 
     document = to_json(measure(source))
@@ -91,7 +91,7 @@ def child(kind: str, source: Path) -> None:
     """Time one implementation; its libraries' import is timed apart (a one-off per process)."""
     started = time.perf_counter()
     if kind == "measure":
-        import synergies.measurement.api  # noqa: F401
+        import synergies.measurement.measure  # noqa: F401
     else:
         import pandas  # noqa: F401
     imported = time.perf_counter()

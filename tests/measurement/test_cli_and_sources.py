@@ -7,10 +7,10 @@ from pathlib import Path
 
 import duckdb
 import typer
+from synergies.cli.measure import register
 from typer.testing import CliRunner
 
-from synergies.cli.measure import register
-from synergies.measurement.api import measure
+from synergies.measurement.measure import measure
 from synergies.measurement.result import to_json
 from tests.measurement.hand_case import TABLES
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synergies.measurement import api
-from synergies.measurement.api import measure
+from synergies.measurement import measure as api
 from synergies.measurement.generate import generate_purchases
+from synergies.measurement.measure import measure
 from synergies.measurement.reference import reference_measure
 from synergies.measurement.result import to_json
 

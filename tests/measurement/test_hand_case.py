@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 from synergies.domain.calendar import Month
-from synergies.measurement.api import Period, measure
+from synergies.measurement.measure import Period, measure
 from synergies.measurement.postings import ledger_postings
 from synergies.measurement.reference import reference_measure
 from synergies.measurement.result import MeasurementResult, to_json

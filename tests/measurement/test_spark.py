@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from synergies.measurement.api import measure
 from synergies.measurement.engines import Engine
+from synergies.measurement.measure import measure
 from synergies.measurement.result import to_json
 
 pytestmark = pytest.mark.spark

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from synergies.domain.errors import InvalidInput
-from synergies.measurement.api import measure
+from synergies.measurement.measure import measure
 
 
 def _copy(hand_source: Path, tmp_path: Path) -> Path:

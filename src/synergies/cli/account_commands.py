@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from synergies.cli.common import DbOption, FormatOption, open_context
+from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
 from synergies.domain.accounts import ApiToken, User, parse_duration
 from synergies.services import accounts

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from synergies.cli.common import DbOption, FormatOption, open_context
+from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
 from synergies.domain.errors import Conflict
 from synergies.services import audit_trail

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from synergies.cli.common import DbOption, FormatOption, open_context
 from synergies.cli.forecast import forecast_command, payback_command, what_if_command
+from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit, print_json
 from synergies.domain.calendar import Month, parse_date
 from synergies.domain.errors import InvalidInput, NotFound

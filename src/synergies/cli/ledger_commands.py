@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from synergies.cli.common import DbOption, FormatOption, open_context
+from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
 from synergies.domain.calendar import Month
 from synergies.domain.initiatives import Category

@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from synergies.cli.common import DbOption, FormatOption, open_context
+from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.money import Money
 from synergies.reports.synergy_report import Breakdown, SynergyReport

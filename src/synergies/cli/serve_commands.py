@@ -10,7 +10,7 @@ import typer
 import uvicorn
 
 from synergies.api.app import SOURCES_VAR
-from synergies.cli.common import DbOption
+from synergies.cli.options import DbOption
 from synergies.domain.errors import InvalidInput
 from synergies.storage import engine
 from synergies.storage.store import Store

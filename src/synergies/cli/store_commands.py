@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from synergies.cli.common import DbOption, open_context
+from synergies.cli.options import DbOption, open_context
 from synergies.cli.output import console
 from synergies.services.example import load_example
 from synergies.storage import engine as engines

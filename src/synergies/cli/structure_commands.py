@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.tree import Tree
 
-from synergies.cli.common import DbOption, FormatOption, open_context
+from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit, percent
 from synergies.cli.timeline import ORDER as STAGE_ORDER
 from synergies.cli.timeline import convergence_timeline

@@ -19,7 +19,7 @@ from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource, LedgerEntry, reversal_of
 from synergies.domain.money import Money
-from synergies.measurement.api import Period, measure
+from synergies.measurement.measure import Period, measure
 from synergies.measurement.result import MeasurementResult, to_json
 from synergies.services import initiatives, ledger
 from synergies.services.context import Context

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from synergies.api.deps import ContextDep
 from synergies.api.problems import WRITE_ERRORS
-from synergies.api.schemas.structure import AgreementIn, AgreementOut, ScopeOut
+from synergies.schemas.structure import AgreementIn, AgreementOut, ScopeOut
 from synergies.services import structure
 
 router = APIRouter(prefix="/agreements", tags=["agreements"], responses=WRITE_ERRORS)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from synergies.api.deps import ContextDep, PagingDep
 from synergies.api.pages import Page, cut
 from synergies.api.problems import READ_ERRORS
-from synergies.api.schemas.audit import AuditProblemOut, AuditRecordOut, VerifyOut
+from synergies.schemas.audit import AuditProblemOut, AuditRecordOut, VerifyOut
 from synergies.services import audit_trail
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_ERRORS)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Query, Response
 
 from synergies.api.deps import SESSION_COOKIE, ContextDep, Session, StoreDep
 from synergies.api.problems import WRITE_ERRORS, documented
-from synergies.api.schemas.accounts import (
+from synergies.domain.accounts import parse_duration
+from synergies.schemas.accounts import (
     IssuedTokenOut,
     LoginIn,
     SessionOut,
@@ -17,7 +18,6 @@ from synergies.api.schemas.accounts import (
     UserName,
     UserOut,
 )
-from synergies.domain.accounts import parse_duration
 from synergies.services import accounts
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=WRITE_ERRORS)

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Path, Query, Response
 from synergies.api.deps import ContextDep, IfMatch, PagingDep
 from synergies.api.pages import Page, cut, sort_pattern
 from synergies.api.problems import WRITE_ERRORS
-from synergies.api.schemas.initiatives import (
+from synergies.domain.initiatives import Initiative, SideStatus, Stage
+from synergies.schemas.initiatives import (
     AdvanceIn,
     ApprovalIn,
     FiguresIn,
@@ -24,7 +25,6 @@ from synergies.api.schemas.initiatives import (
     StatusIn,
     WeightOut,
 )
-from synergies.domain.initiatives import Initiative, SideStatus, Stage
 from synergies.services import initiatives as service
 from synergies.services.initiatives import InitiativeFilter
 

@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from synergies.api.deps import ContextDep, PagingDep
 from synergies.api.pages import Page, cut, sort_pattern
 from synergies.api.problems import WRITE_ERRORS
-from synergies.api.schemas.common import month
-from synergies.api.schemas.ledger import EntryIn, EntryOut, ReversalIn
 from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.schemas.common import month
+from synergies.schemas.ledger import EntryIn, EntryOut, ReversalIn
 from synergies.services import ledger as service
 from synergies.services.ledger import EntryFilter
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Request
 from synergies.api.deps import ContextDep, PagingDep
 from synergies.api.pages import Page, cut
 from synergies.api.problems import READ_ERRORS, WRITE_ERRORS
-from synergies.api.schemas.measurements import PostIn, PostOut, RunOut
 from synergies.api.sources import resolve_source
+from synergies.schemas.measurements import PostIn, PostOut, RunOut
 from synergies.services import measurement
 
 router = APIRouter(prefix="/measurements", tags=["measurements"], responses=READ_ERRORS)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from synergies.api.deps import ContextDep
 from synergies.api.problems import WRITE_ERRORS
-from synergies.api.schemas.structure import PersonDetail, PersonIO, ReportingLineIO
+from synergies.schemas.structure import PersonDetail, PersonIO, ReportingLineIO
 from synergies.services import structure
 
 router = APIRouter(prefix="/org", tags=["org"], responses=WRITE_ERRORS)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from synergies.api.deps import ContextDep
 from synergies.api.problems import WRITE_ERRORS
-from synergies.api.schemas.structure import (
+from synergies.schemas.structure import (
     InterestOut,
     OwnershipOut,
     ShareholdingIn,

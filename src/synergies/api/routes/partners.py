@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from synergies.api.deps import ContextDep
 from synergies.api.problems import WRITE_ERRORS
-from synergies.api.schemas.structure import PartnerIn, PartnerOut
+from synergies.schemas.structure import PartnerIn, PartnerOut
 from synergies.services import structure
 
 router = APIRouter(prefix="/partners", tags=["partners"], responses=WRITE_ERRORS)

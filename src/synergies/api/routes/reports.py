@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from synergies.api.deps import ContextDep
 from synergies.api.problems import READ_ERRORS
-from synergies.api.schemas.reports import ReportOut
 from synergies.reports.synergy_report import Breakdown
+from synergies.schemas.reports import ReportOut
 from synergies.services import reports as service
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=READ_ERRORS)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from synergies.api.deps import ContextDep
 from synergies.api.problems import WRITE_ERRORS
-from synergies.api.schemas.accounts import UserIn, UserOut
+from synergies.schemas.accounts import UserIn, UserOut
 from synergies.services import accounts
 
 router = APIRouter(prefix="/users", tags=["users"], responses=WRITE_ERRORS)

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from synergies.api.schemas.common import Body, Currency, utc
+from synergies.schemas.common import Body, Currency, utc
 from synergies.services.measurement import MeasurementRun, PostOutcome
 
 

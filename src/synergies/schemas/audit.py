@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from synergies.api.schemas.common import utc
+from synergies.schemas.common import utc
 from synergies.services.audit import AuditProblem
 
 

@@ -9,7 +9,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from synergies.api.schemas.common import (
+from synergies.domain.agreements import Agreement, ScopeAnswer, ScopeClause, ScopeDecision
+from synergies.domain.functions import BusinessFunction, ConvergenceEvent, ConvergenceStage
+from synergies.domain.org import LineKind, Person, ReportingLine
+from synergies.domain.ownership import Interest, Shareholding
+from synergies.domain.partners import Partner
+from synergies.domain.targets import Target
+from synergies.schemas.common import (
     Body,
     Code,
     Currency,
@@ -20,12 +26,6 @@ from synergies.api.schemas.common import (
     Note,
     Year,
 )
-from synergies.domain.agreements import Agreement, ScopeAnswer, ScopeClause, ScopeDecision
-from synergies.domain.functions import BusinessFunction, ConvergenceEvent, ConvergenceStage
-from synergies.domain.org import LineKind, Person, ReportingLine
-from synergies.domain.ownership import Interest, Shareholding
-from synergies.domain.partners import Partner
-from synergies.domain.targets import Target
 
 FOUR_PLACES = Decimal("0.0001")
 Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=9, decimal_places=6)]

@@ -8,18 +8,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from synergies.api.schemas.common import (
-    Amount,
-    Body,
-    Code,
-    Currency,
-    Key,
-    MoneyOut,
-    MonthText,
-    Name,
-    month,
-)
-from synergies.api.schemas.structure import Day
 from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.initiatives import (
     Category,
@@ -30,6 +18,18 @@ from synergies.domain.initiatives import (
     Stage,
 )
 from synergies.domain.money import Money
+from synergies.schemas.common import (
+    Amount,
+    Body,
+    Code,
+    Currency,
+    Key,
+    MoneyOut,
+    MonthText,
+    Name,
+    month,
+)
+from synergies.schemas.structure import Day
 
 InitiativeId = Annotated[
     str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from synergies.api.schemas.common import (
+from synergies.domain.initiatives import Category
+from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.schemas.common import (
     Body,
     Code,
     Key,
@@ -17,9 +19,7 @@ from synergies.api.schemas.common import (
     Note,
     utc,
 )
-from synergies.api.schemas.initiatives import InitiativeId
-from synergies.domain.initiatives import Category
-from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.schemas.initiatives import InitiativeId
 
 Reason = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^[^\x00-\x1f\x7f]*$")]
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from synergies.api.schemas.common import MoneyOut
 from synergies.reports.synergy_report import Breakdown, SynergyReport
+from synergies.schemas.common import MoneyOut
 
 
 class YearOut(BaseModel):

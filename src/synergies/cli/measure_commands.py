@@ -15,12 +15,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from synergies.cli.common import DbOption, open_context
+from synergies.cli.options import DbOption, open_context
 from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.calendar import parse_date
-from synergies.measurement.api import Period, measure
 from synergies.measurement.engines import Engine
 from synergies.measurement.generate import generate_purchases
+from synergies.measurement.measure import Period, measure
 from synergies.measurement.result import MeasurementResult, to_json
 from synergies.services.measurement import PostOutcome, post_result
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, SecretStr
 
-from synergies.api.schemas.common import Body, Code, Key
 from synergies.domain.accounts import ApiToken, User
+from synergies.schemas.common import Body, Code, Key
 from synergies.services.security import Role
 
 UserName = Annotated[

@@ -1,1 +1,0 @@
-"""Request and response bodies: separate from domain objects and from tables."""
