@@ -57,4 +57,4 @@ def test_a_server_started_without_sources_reads_none(
     with TestClient(create_app(api_store)) as bare:
         got = bare.post("/measurements", json={"source": SOURCE}, headers=as_role["admin"])
     assert got.status_code == 403
-    assert got.json()["fix"] == "start it with: synergies serve --sources FOLDER"
+    assert got.json()["fix"] == "the server must be started with a sources folder"

@@ -6,13 +6,17 @@ import os
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from synergies.api import problems
+from synergies.api.hardening import Hardening
 from synergies.api.routes import (
     agreements,
     audit,
     auth,
+    forecast,
     functions,
     initiatives,
     ledger,
@@ -20,6 +24,7 @@ from synergies.api.routes import (
     org,
     ownership,
     partners,
+    plans,
     reports,
     targets,
     users,
@@ -31,7 +36,7 @@ SOURCES_VAR = "SYNERGIES_SOURCES"
 ROUTERS = (
     auth.router, users.router, partners.router, ownership.router, agreements.router,
     functions.router, org.router, initiatives.router, targets.router, ledger.router,
-    reports.router, measurements.router, audit.router,
+    reports.router, measurements.router, audit.router, forecast.router, plans.router,
 )  # fmt: skip
 
 DESCRIPTION = """Plan, prove and forecast the synergies of a corporate alliance.
@@ -51,13 +56,35 @@ def health() -> Health:
     return Health(status="ok")
 
 
+STATIC = Path(__file__).parent / "static"
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>synergies API</title>
+<link rel="icon" href="/static/vendor/swagger-ui/favicon-32x32.png">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script></body></html>
+"""
+
+
+def docs() -> HTMLResponse:
+    """Interactive API documentation, from files the package ships (works offline)."""
+    return HTMLResponse(DOCS_PAGE)
+
+
 def create_app(store: Store, sources: Path | None = None) -> FastAPI:
     """The REST API over `store`; measurement sources are read only from `sources`."""
-    app = FastAPI(title="synergies", version="1", description=DESCRIPTION)
+    app = FastAPI(
+        title="synergies", version="1", description=DESCRIPTION, docs_url=None,
+        redoc_url=None, redirect_slashes=False,  # a redirect would echo the Host header
+    )  # fmt: skip
     app.state.store = store
     app.state.sources = sources
     problems.install(app)
+    app.add_middleware(Hardening)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
+    app.add_api_route("/docs", docs, methods=["GET"], include_in_schema=False)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -3,11 +3,15 @@
 Statuses: invalid input and request validation 422; unknown things 404; a refused stage gate
 409 (the request is well formed, the initiative's state does not allow it); conflicts 409,
 including a stale `If-Match` version (nothing is changed); permission denied 403; missing or
-bad credentials 401; a login locked after repeated failures 429.
+bad credentials 401; a login locked after repeated failures 429; a body too large 413 or not
+JSON 415; anything unexpected (a store that fails, a bug) 500 with no internals: the details go
+to the server's log under an id the answer names.
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,6 +33,7 @@ from synergies.domain.errors import (
 )
 
 MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("synergies.api")
 
 STATUSES: dict[type[SynergiesError], int] = {
     InvalidInput: 422,
@@ -48,7 +53,10 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     422: "Invalid input",
+    413: "Request body too large",
+    415: "Unsupported media type",
     429: "Too many failed logins",
+    500: "Internal error",
 }
 
 
@@ -74,13 +82,17 @@ def status_of(error: SynergiesError) -> int:
     return 400
 
 
-def problem_response(request: Request, status: int, detail: str, **extra: Any) -> JSONResponse:
+def problem_response(
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:  # fmt: skip
     title = TITLES.get(status, "Error")
     body = Problem(
         type=f"/problems/{title.lower().replace(' ', '-')}", title=title, status=status,
         detail=detail, instance=request.url.path, **extra,
     )  # fmt: skip
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(
         body.model_dump(exclude_none=True), status, headers=headers, media_type=MEDIA_TYPE
     )
@@ -110,7 +122,9 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    return problem_response(request, error.status_code, str(error.detail))
+    # Keep the headers the framework set (the `Allow` of a 405, for one).
+    headers = dict(error.headers) if error.headers else None
+    return problem_response(request, error.status_code, str(error.detail), headers)
 
 
 async def _store_refused(request: Request, error: Exception) -> JSONResponse:
@@ -122,7 +136,18 @@ async def _store_refused(request: Request, error: Exception) -> JSONResponse:
     )  # fmt: skip
 
 
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    """Never a traceback or a store's message to the client: an id to find it in the log."""
+    incident = secrets.token_hex(6)
+    log.error("incident %s on %s %s", incident, request.method, request.url.path, exc_info=error)
+    return problem_response(
+        request, 500, f"the server could not answer this request (incident {incident})",
+        fix=f"try again later; if it persists, give the administrator the incident id {incident}",
+    )  # fmt: skip
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(SynergiesError, _synergies_error)
     app.add_exception_handler(DataError, _store_refused)
     app.add_exception_handler(IntegrityError, _store_refused)
@@ -142,5 +167,5 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-READ_ERRORS = documented(401, 403, 404, 422)
-WRITE_ERRORS = documented(401, 403, 404, 409, 422)
+READ_ERRORS = documented(401, 403, 404, 422, 500)
+WRITE_ERRORS = documented(400, 401, 403, 404, 409, 413, 415, 422, 500)

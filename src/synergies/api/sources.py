@@ -13,7 +13,7 @@ def resolve_source(root: Path | None, relative: str) -> Path:
         raise PermissionDenied(
             "this server reads no purchase sources",
             field="source",
-            fix="start it with: synergies serve --sources FOLDER",
+            fix="the server must be started with a sources folder",
         )
     base = root.resolve()
     folder = (base / relative).resolve()
@@ -28,4 +28,17 @@ def resolve_source(root: Path | None, relative: str) -> Path:
             f"no source folder {relative!r}", field="source",
             fix="copy the source's tables there first",
         )  # fmt: skip
+    _refuse_links_outside(base, folder, relative)
     return folder
+
+
+def _refuse_links_outside(base: Path, folder: Path, relative: str) -> None:
+    """Every file the measure could open must lie inside the sources folder, links resolved."""
+    for path in folder.rglob("*"):
+        if not path.resolve().is_relative_to(base):
+            inside = path.relative_to(folder)
+            raise PermissionDenied(
+                f"{relative}/{inside} leads outside the server's sources folder",
+                field="source",
+                fix="replace the link with a copy of the file inside the sources folder",
+            )
