@@ -15,6 +15,9 @@ MINOR_UNITS: dict[str, int] = {
     "CZK": 2, "PLN": 2, "RON": 2, "MAD": 2, "DZD": 2, "ARS": 2, "CAD": 2, "AUD": 2,
 }  # fmt: skip
 _CODE = re.compile(r"^[A-Z]{3}$")
+# ASCII digits only, one '.', an optional exponent: no '_' groups, no other scripts' digits,
+# no padding (Python's Decimal() takes all three, and a typo would pass for a number).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 CENT = Decimal("0.01")
 
 
@@ -28,13 +31,22 @@ def currency_code(value: str, *, field: str = "currency") -> str:
 
 
 def parse_decimal(value: str | int | Decimal, *, field: str) -> Decimal:
-    """Parse a decimal written with a '.' separator; refuse floats' lossy text and garbage."""
-    try:
-        number = Decimal(str(value).strip().replace("_", ""))
-    except InvalidOperation:
+    """Parse a decimal written in ASCII with a '.' separator; refuse anything else."""
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif _DECIMAL.fullmatch(value):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
+            number = Decimal("NaN")
+    else:
         raise InvalidInput(
-            f"{value!r} is not a number", field=field, fix="write it like 1234.56"
-        ) from None
+            f"{value!r} is not a number", field=field,
+            fix="write it with ASCII digits and a '.' for decimals, like 1234.56, "
+            "without spaces or thousands separators",
+        )  # fmt: skip
     if not number.is_finite():
         raise InvalidInput(f"{value!r} is not a finite number", field=field, fix="give a number")
     return number
