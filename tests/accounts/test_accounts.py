@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from synergies.domain.accounts import LOCK_TIME, MAX_FAILURES, LockedOut
+from synergies.domain.accounts import LOCK_TIME, MAX_FAILURES, LockedOut, Role
 from synergies.domain.errors import InvalidInput, PermissionDenied
 from synergies.services import accounts
 from synergies.services.context import Context
-from synergies.services.security import Role, local_operator
+from synergies.services.security import local_operator
 from synergies.storage import tables as t
 from synergies.storage.store import Store
 from tests.api.conftest import ACCOUNTS, PASSWORD, bearer

@@ -14,12 +14,13 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from synergies.api.app import create_app
+from synergies.domain.accounts import Role
 from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.initiatives import Category, Initiative
 from synergies.measurement.generate import generate_purchases
 from synergies.services import accounts, initiatives
 from synergies.services.context import Context
-from synergies.services.security import Role, local_operator
+from synergies.services.security import local_operator
 from synergies.storage.store import Store
 
 PASSWORD = "correct horse battery"

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import create_engine, func, insert, select, update
+from sqlalchemy.exc import StatementError
 
+from synergies.domain.calendar import Month
 from synergies.domain.errors import Conflict, NotFound
+from synergies.domain.initiatives import PlanFigures
 from synergies.domain.ledger import EntrySource
-from synergies.services import ledger, structure
+from synergies.domain.money import Money
+from synergies.services import audit_trail, initiatives, ledger, structure
 from synergies.services.context import Context
 from synergies.services.example import load_example
+from synergies.services.security import local_operator
 from synergies.storage import engine as engines
 from synergies.storage import tables as t
 from synergies.storage.store import Store
@@ -103,8 +110,6 @@ def test_holdings_over_100_percent_are_refused_and_nothing_written(example_ctx: 
 
 
 def test_the_audit_trail_detects_an_edited_record(example_ctx: Context) -> None:
-    from synergies.services import audit_trail
-
     problems, count = audit_trail.verify(example_ctx)
     assert problems == [] and count > 50
     with example_ctx.store.transaction() as conn:
@@ -116,8 +121,6 @@ def test_the_audit_trail_detects_an_edited_record(example_ctx: Context) -> None:
 
 
 def test_the_audit_trail_detects_a_deleted_record(example_ctx: Context) -> None:
-    from synergies.services import audit_trail
-
     with example_ctx.store.transaction() as conn:
         conn.execute(t.audit_log.delete().where(t.audit_log.c.seq == 3))
     problems, _ = audit_trail.verify(example_ctx)
@@ -125,8 +128,6 @@ def test_the_audit_trail_detects_a_deleted_record(example_ctx: Context) -> None:
 
 
 def test_the_audit_trail_detects_a_truncated_tail(example_ctx: Context) -> None:
-    from synergies.services import audit_trail
-
     with example_ctx.store.transaction() as conn:
         last = conn.execute(select(func.max(t.audit_log.c.seq))).scalar_one()
         conn.execute(t.audit_log.delete().where(t.audit_log.c.seq == last))
@@ -135,13 +136,42 @@ def test_the_audit_trail_detects_a_truncated_tail(example_ctx: Context) -> None:
 
 
 def test_every_change_is_in_the_audit_trail(example_ctx: Context) -> None:
-    from synergies.services import audit_trail
-
     original = ledger.entries(example_ctx)[0]
     ledger.reverse(example_ctx, original.id or 0, "audit check")
     newest = audit_trail.records(example_ctx)[-1]
     assert newest.action == "ledger.reverse" and newest.subject == f"ledger/{original.id}"
     assert '"reason": "audit check"' in newest.after
+
+
+def test_the_audit_trail_shows_a_month_as_it_is_written(example_ctx: Context) -> None:
+    figures = PlanFigures(Money.of("1000", "EUR"), Money.of("0", "EUR"), Month(2017, 1))
+    initiatives.update_figures(example_ctx, "PUR-003", figures)
+    newest = audit_trail.records(example_ctx)[-1]
+    assert json.loads(newest.after)["forecast"]["start"] == "2017-01"
+
+
+def test_the_audit_trail_verifies_in_any_session_time_zone(example_url: str) -> None:
+    if not example_url.startswith("postgresql"):
+        pytest.skip("only PostgreSQL answers in the session's time zone")
+    engine = create_engine(example_url, connect_args={"options": "-c timezone=Asia/Tokyo"})
+    problems, count = audit_trail.verify(Context(Store(engine), local_operator()))
+    engine.dispose()
+    assert problems == [] and count > 50
+
+
+def test_a_stored_time_comes_back_the_same_instant_in_utc(ctx: Context) -> None:
+    at = datetime(2016, 4, 1, 9, 30, tzinfo=timezone(timedelta(hours=9)))  # Tokyo
+    with ctx.store.transaction() as conn:
+        conn.execute(insert(t.login_attempts).values(user="x", at=at, succeeded=True))
+    with ctx.store.reading() as conn:
+        back = conn.execute(select(t.login_attempts.c.at)).scalar_one()
+    assert back == at and back.tzinfo is UTC and back.hour == 0
+
+
+def test_a_time_without_a_zone_is_refused(ctx: Context) -> None:
+    naive = datetime(2016, 4, 1, 9, 30)
+    with pytest.raises(StatementError, match="no time zone"), ctx.store.transaction() as conn:
+        conn.execute(insert(t.login_attempts).values(user="x", at=naive, succeeded=True))
 
 
 def test_fx_rates_are_kept_exact(ctx: Context) -> None:

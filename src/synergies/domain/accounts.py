@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from synergies.domain.errors import InvalidInput, NotAuthenticated
 
@@ -18,6 +19,16 @@ _DURATION = re.compile(r"^(\d{1,4})([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+class Role(StrEnum):
+    """What a user is to the alliance; services/security.py says what each may do."""
+
+    admin = "alliance admin"  # structure and users
+    function_lead = "function lead"  # initiatives of their functions
+    controller = "partner controller"  # validates and signs off savings of their own partner
+    clean_team = "clean team"  # sees every partner's confidential data, changes nothing
+    viewer = "viewer"  # reads aggregates
+
+
 class LockedOut(NotAuthenticated):
     """Too many failed logins: the account waits before it accepts another attempt."""
 
@@ -25,7 +36,7 @@ class LockedOut(NotAuthenticated):
 @dataclass(frozen=True, slots=True)
 class User:
     name: str
-    role: str  # a security.Role value
+    role: Role
     partner: str | None
     functions: tuple[str, ...]
     active: bool

@@ -7,9 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, SecretStr
 
-from synergies.domain.accounts import ApiToken, User
+from synergies.domain.accounts import ApiToken, Role, User
 from synergies.schemas.common import Body, Code, Key
-from synergies.services.security import Role
 
 UserName = Annotated[
     str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@ -]*$")
@@ -41,7 +40,7 @@ class UserOut(BaseModel):
     @classmethod
     def of(cls, u: User) -> UserOut:
         return cls(
-            name=u.name, role=Role(u.role), partner=u.partner, functions=list(u.functions),
+            name=u.name, role=u.role, partner=u.partner, functions=list(u.functions),
             active=u.active, created_at=u.created_at,
         )  # fmt: skip
 

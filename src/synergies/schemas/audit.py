@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
 
-from synergies.schemas.common import utc
 from synergies.services.audit import AuditProblem
+from synergies.storage.audit_rows import AuditRecord
 
 
 class AuditRecordOut(BaseModel):
@@ -23,9 +22,9 @@ class AuditRecordOut(BaseModel):
     hash: str
 
     @classmethod
-    def of(cls, r: Any) -> AuditRecordOut:
+    def of(cls, r: AuditRecord) -> AuditRecordOut:
         return cls(
-            seq=r.seq, at=utc(r.at), actor=r.actor, action=r.action, subject=r.subject,
+            seq=r.seq, at=r.at, actor=r.actor, action=r.action, subject=r.subject,
             before=r.before, after=r.after, prev_hash=r.prev_hash, hash=r.hash,
         )  # fmt: skip
 

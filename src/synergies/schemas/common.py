@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -51,11 +50,6 @@ class MoneyOut(BaseModel):
     def of(cls, money: Money) -> MoneyOut:
         rounded = money.rounded()
         return cls(amount=rounded.amount, currency=rounded.currency)
-
-
-def utc(moment: datetime) -> datetime:
-    """A stored time with its zone: SQLite hands naive UTC times back."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def month(text: str, field: str = "period") -> Month:

@@ -17,7 +17,6 @@ from synergies.schemas.common import (
     MoneyOut,
     MonthText,
     Note,
-    utc,
 )
 from synergies.schemas.initiatives import InitiativeId
 
@@ -53,7 +52,7 @@ class EntryOut(BaseModel):
     def of(cls, e: LedgerEntry) -> EntryOut:
         return cls(
             id=e.id, partner=e.partner, period=str(e.period), amount=MoneyOut.of(e.amount),
-            category=e.category, source=e.source, author=e.author, recorded_at=utc(e.recorded_at),
+            category=e.category, source=e.source, author=e.author, recorded_at=e.recorded_at,
             initiative_id=e.initiative_id, function=e.function, reverses=e.reverses,
             reason=e.reason, illustrative=e.illustrative,
         )  # fmt: skip

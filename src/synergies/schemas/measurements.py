@@ -7,8 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from synergies.schemas.common import Body, Currency, utc
-from synergies.services.measurement import MeasurementRun, PostOutcome
+from synergies.schemas.common import Body, Currency
+from synergies.services.measurement import PostOutcome
+from synergies.storage.measurement_rows import MeasurementRun
 
 
 class RunOut(BaseModel):
@@ -30,7 +31,7 @@ class RunOut(BaseModel):
         return cls(
             id=r.id, source=r.source, fingerprint_hash=r.fingerprint_hash,
             fingerprint=r.fingerprint, method_version=r.method_version, query=r.query,
-            reporting_currency=r.reporting_currency, posted_at=utc(r.posted_at), actor=r.actor,
+            reporting_currency=r.reporting_currency, posted_at=r.posted_at, actor=r.actor,
             summary=r.summary, entries_added=r.entries_added, entries_reversed=r.entries_reversed,
         )  # fmt: skip
 

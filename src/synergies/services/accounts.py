@@ -16,6 +16,7 @@ from synergies.domain.accounts import (
     SESSION_TIME,
     ApiToken,
     LockedOut,
+    Role,
     User,
     check_password,
     locked_until,
@@ -24,7 +25,7 @@ from synergies.domain.accounts import (
 from synergies.domain.errors import Conflict, InvalidInput, NotAuthenticated
 from synergies.domain.partners import find_partner
 from synergies.services.context import Context, utc_now
-from synergies.services.security import Action, Actor, Role
+from synergies.services.security import Action, Actor
 from synergies.storage import account_rows as rows
 from synergies.storage import alliance_rows
 from synergies.storage.store import Store
@@ -61,12 +62,12 @@ def role_named(text: str) -> Role:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user.name, Role(user.role), user.partner, user.functions)
+    return Actor(user.name, user.role, user.partner, user.functions)
 
 
 def _check_membership(ctx: Context, user: User) -> None:
     """Every role but admin and clean team belongs to a partner; a function lead leads some."""
-    role = Role(user.role)
+    role = user.role
     if user.partner is None and role not in (Role.admin, Role.clean_team):
         raise InvalidInput(
             f"a {role.value} belongs to a partner", field="partner", fix="give --partner CODE"
@@ -103,7 +104,7 @@ def add_user(
     ctx.allow(Action.manage_users)
     check_password(password)
     user = User(
-        user_name(name), role.value, partner.strip().upper() if partner else None,
+        user_name(name), role, partner.strip().upper() if partner else None,
         tuple(sorted({f.strip() for f in functions if f.strip()})), True, ctx.clock(),
     )  # fmt: skip
     with ctx.transaction() as conn:

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from synergies.domain.calendar import Month
 from synergies.serialize import jsonable
 from synergies.services.security import Actor
-from synergies.storage import tables as t
+from synergies.storage import audit_rows
+from synergies.storage.audit_rows import AuditHead, AuditRecord
 
 GENESIS = "0" * 64
 
@@ -24,20 +26,18 @@ def snapshot(value: object) -> str | None:
     """Canonical JSON of a domain value (dataclasses included) for before/after."""
     if value is None:
         return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False)
 
 
 def _plain(value: object) -> Any:
+    if isinstance(value, Month):  # before the dataclass rule: a month reads as "2016-03"
+        return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if hasattr(value, "year") and hasattr(value, "month") and not hasattr(value, "day"):
-        return str(value)  # Month
     return jsonable(value)
 
 
@@ -54,18 +54,13 @@ def lock_writes(conn: Connection) -> None:
     out in commit order: a reader that sees id N has seen every id below it. That is what
     lets a cache follow the append-only ledger by asking only for ids above the last it saw.
     """
-    done = conn.execute(
-        update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq)
-    )
-    if done.rowcount == 0:
+    if not audit_rows.touch_head(conn):
         try:
             with conn.begin_nested():
-                conn.execute(insert(t.audit_head).values(id=1, seq=0, hash=GENESIS))
+                audit_rows.create_head(conn, 0, GENESIS)
         except IntegrityError:
             pass  # another writer created it first; its lock now orders us
-        conn.execute(
-            update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq)
-        )
+        audit_rows.touch_head(conn)
 
 
 def record(
@@ -77,26 +72,17 @@ def record(
     after: object = None,
 ) -> None:
     """Append one audit record, chained to the previous one, in the caller's transaction."""
-    # Updating the head first takes the write lock, so concurrent writers chain in turn.
-    conn.execute(
-        update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq + 1)
-    )
-    head = conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash)).first()
+    # Advancing the head first takes the write lock, so concurrent writers chain in turn.
+    head = audit_rows.advance_head(conn)
     if head is None:
-        conn.execute(insert(t.audit_head).values(id=1, seq=1, hash=GENESIS))
-        seq, prev = 1, GENESIS
-    else:
-        seq, prev = head.seq, head.hash
+        audit_rows.create_head(conn, 1, GENESIS)
+        head = AuditHead(1, GENESIS)
     at = datetime.now(UTC).replace(microsecond=0)
     b, a = snapshot(before), snapshot(after)
-    digest = _digest(prev, seq, at.isoformat(), actor.name, action, subject, b, a)
-    conn.execute(
-        insert(t.audit_log).values(
-            seq=seq, at=at, actor=actor.name, action=action, subject=subject, before=b, after=a,
-            prev_hash=prev, hash=digest,
-        )
-    )  # fmt: skip
-    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(hash=digest))
+    digest = _digest(head.hash, head.seq, at.isoformat(), actor.name, action, subject, b, a)
+    audit_rows.append(
+        conn, AuditRecord(head.seq, at, actor.name, action, subject, b, a, head.hash, digest)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,16 +91,15 @@ class AuditProblem:
     problem: str
 
 
-def verify(rows: Iterable[Any], head: Any) -> list[AuditProblem]:
+def verify(rows: Iterable[AuditRecord], head: AuditHead | None) -> list[AuditProblem]:
     """Recompute the chain; any edited, deleted or inserted record breaks it."""
     problems = []
     prev, expected_seq = GENESIS, 1
     for r in rows:
         if r.seq != expected_seq:
             problems.append(AuditProblem(expected_seq, f"record {expected_seq} is missing"))
-        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)
         digest = _digest(
-            prev, r.seq, at.isoformat(), r.actor, r.action, r.subject, r.before, r.after
+            prev, r.seq, r.at.isoformat(), r.actor, r.action, r.subject, r.before, r.after
         )
         if r.prev_hash != prev:
             problems.append(AuditProblem(r.seq, "does not chain to the record before it"))
@@ -126,7 +111,5 @@ def verify(rows: Iterable[Any], head: Any) -> list[AuditProblem]:
     return problems
 
 
-def load_chain(conn: Connection) -> tuple[list[Any], Any]:
-    rows = list(conn.execute(select(t.audit_log).order_by(t.audit_log.c.seq)))
-    head = conn.execute(select(t.audit_head)).first()
-    return rows, head
+def load_chain(conn: Connection) -> tuple[list[AuditRecord], AuditHead | None]:
+    return audit_rows.records(conn), audit_rows.head(conn)

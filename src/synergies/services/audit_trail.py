@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from synergies.services.audit import AuditProblem, load_chain
 from synergies.services.audit import verify as verify_chain
 from synergies.services.context import Context
 from synergies.services.security import Action
-from synergies.storage import tables as t
+from synergies.storage import audit_rows
+from synergies.storage.audit_rows import AuditRecord
 
 
-def records(ctx: Context, subject: str | None = None) -> list[Any]:
+def records(ctx: Context, subject: str | None = None) -> list[AuditRecord]:
+    """Every record, or those whose subject starts with `subject` ("initiative/PUR-001")."""
     ctx.allow(Action.read_audit)
-    query = select(t.audit_log).order_by(t.audit_log.c.seq)
-    if subject:
-        query = query.where(t.audit_log.c.subject.like(f"{subject}%"))
     with ctx.reading() as conn:
-        return list(conn.execute(query))
+        return audit_rows.records(conn, subject)
 
 
 def verify(ctx: Context) -> tuple[list[AuditProblem], int]:
@@ -36,6 +33,5 @@ REPORT_INPUTS = ("target.", "fx.", "partner.", "ledger.")
 def report_inputs_unchanged_but_appends(conn: Connection, since: int) -> bool:
     """Since audit record `since`, did the report's inputs (targets, FX, partners, ledger)
     change only by ledger appends? Then a tally can follow by adding the new entries."""
-    query = select(t.audit_log.c.action).where(t.audit_log.c.seq > since).distinct()
-    actions = {a for (a,) in conn.execute(query)}
+    actions = audit_rows.actions_since(conn, since)
     return not {a for a in actions if a.startswith(REPORT_INPUTS)} - LEDGER_APPENDS

@@ -21,7 +21,10 @@ from synergies.domain.initiatives import (
 from synergies.domain.partners import find_partner
 from synergies.services.context import Context
 from synergies.services.security import Action
-from synergies.storage import alliance_rows, initiative_rows
+from synergies.storage import alliance_rows, audit_rows, initiative_rows
+
+# The audit actions that propose an initiative or its figures: their actors may not sign it off.
+PROPOSING = ("initiative.create", "initiative.figures")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +201,8 @@ def sign_off(
             )
         if any(s.partner == partner for s in before.signoffs):
             raise Conflict(f"{partner} has already signed {initiative_id} off", field="--partner")
-        proposers = {before.owner, *initiative_rows.proposers(conn, initiative_id)}
+        proposed = audit_rows.actors(conn, f"initiative/{initiative_id}", PROPOSING)
+        proposers = {before.owner, *proposed}
         if controller.strip().lower() in {p.strip().lower() for p in proposers}:
             raise InvalidInput(
                 f"{controller} proposed {initiative_id} or its figures and cannot sign it off",

@@ -7,12 +7,12 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 
 from synergies.domain.calendar import Month
 from synergies.domain.errors import InvalidInput, NotFound
@@ -24,9 +24,9 @@ from synergies.measurement.result import MeasurementResult, to_json
 from synergies.services import initiatives, ledger
 from synergies.services.context import Context
 from synergies.services.security import Action
-from synergies.storage import ledger_rows
-from synergies.storage import tables as t
+from synergies.storage import alliance_rows, ledger_rows, measurement_rows
 from synergies.storage.ledger_rows import reversed_ids
+from synergies.storage.measurement_rows import MeasurementRun
 
 WHOLE_SOURCE = Period()
 
@@ -38,22 +38,6 @@ class PostOutcome:
     entries_reversed: int
     unchanged: bool
     result: MeasurementResult
-
-
-@dataclass(frozen=True, slots=True)
-class MeasurementRun:
-    id: int
-    source: str
-    fingerprint_hash: str
-    fingerprint: dict[str, Any]
-    method_version: str
-    query: str
-    reporting_currency: str
-    posted_at: datetime
-    actor: str
-    summary: dict[str, Any]
-    entries_added: int
-    entries_reversed: int
 
 
 def source_key(source: str | Path) -> str:
@@ -125,22 +109,15 @@ def post_result(
     key = source_key(source)
     digest = _fingerprint_hash(result, period)
     with ctx.transaction() as conn:
-        previous = conn.execute(
-            select(t.measurement_runs.c.id).where(
-                t.measurement_runs.c.source == key, t.measurement_runs.c.fingerprint_hash == digest
-            )
-        ).first()
+        previous = measurement_rows.run_of(conn, key, digest)
         if previous is not None:
-            return PostOutcome(previous.id, 0, 0, True, result)
+            return PostOutcome(previous, 0, 0, True, result)
         wanted = _amounts(result)
         run_id = _insert_run(conn, ctx, key, digest, result)
         added, reversed_ = _apply(
             ctx, conn, _prefix(key), run_id, wanted, result.reporting_currency
         )
-        conn.execute(
-            t.measurement_runs.update().where(t.measurement_runs.c.id == run_id)
-            .values(entries_added=added, entries_reversed=reversed_)
-        )  # fmt: skip
+        measurement_rows.set_counts(conn, run_id, added, reversed_)
         _insert_details(conn, run_id, result)
         ctx.audit(conn, "measurement.post", f"measurement/{run_id}", after={
             "source": key, "fingerprint": digest, "entries_added": added,
@@ -205,17 +182,13 @@ def _insert_run(
     summary = to_json(result)
     for private in ("lineage", "double_claimed_lines"):
         summary.pop(private, None)
-    row = conn.execute(
-        insert(t.measurement_runs).values(
-            source=key, fingerprint_hash=digest,
-            fingerprint=json.dumps({k: v for k, v in lineage.items() if k != "queries"}, default=str),
-            method_version=f"{lineage.get('method', '')} {lineage.get('method_version', '')}".strip(),
-            query=json.dumps(lineage.get("queries", {})), reporting_currency=result.reporting_currency,
-            posted_at=ctx.clock(), actor=ctx.actor.name, summary=json.dumps(summary, default=str),
-            entries_added=0, entries_reversed=0,
-        ).returning(t.measurement_runs.c.id)
+    return measurement_rows.insert_run(
+        conn, source=key, fingerprint_hash=digest,
+        fingerprint={k: v for k, v in lineage.items() if k != "queries"},
+        method_version=f"{lineage.get('method', '')} {lineage.get('method_version', '')}".strip(),
+        query=json.dumps(lineage.get("queries", {})), reporting_currency=result.reporting_currency,
+        posted_at=ctx.clock(), actor=ctx.actor.name, summary=summary,
     )  # fmt: skip
-    return int(row.scalar_one())
 
 
 def _insert_details(conn: Connection, run_id: int, result: MeasurementResult) -> None:
@@ -223,7 +196,7 @@ def _insert_details(conn: Connection, run_id: int, result: MeasurementResult) ->
     document = to_json(result)
     sample = document["double_claimed_lines"]["sample"]
     partners = sorted({c.partner for c in result.cells} | {s["partner"] for s in sample})
-    known = {p for (p,) in conn.execute(select(t.partners.c.code))}
+    known = alliance_rows.load_partners(conn)
     for partner in partners:
         if partner not in known:
             raise InvalidInput(
@@ -240,8 +213,7 @@ def _insert_details(conn: Connection, run_id: int, result: MeasurementResult) ->
             ],
             "unmeasurable": _reasons(cells.values()),
         }  # fmt: skip
-        conn.execute(insert(t.measurement_details).values(
-            run_id=run_id, partner=partner, detail=json.dumps(detail)))  # fmt: skip
+        measurement_rows.insert_detail(conn, run_id, partner, detail)
 
 
 def _reasons(figures: Any) -> dict[str, int]:
@@ -252,31 +224,20 @@ def _reasons(figures: Any) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _run(row: Any) -> MeasurementRun:
-    return MeasurementRun(
-        row.id, row.source, row.fingerprint_hash, json.loads(row.fingerprint),
-        row.method_version, row.query, row.reporting_currency, row.posted_at, row.actor,
-        json.loads(row.summary), row.entries_added, row.entries_reversed,
-    )  # fmt: skip
-
-
 def runs(ctx: Context) -> list[MeasurementRun]:
     ctx.allow(Action.read)
     with ctx.reading() as conn:
-        rows = conn.execute(select(t.measurement_runs).order_by(t.measurement_runs.c.id))
-        return [_run(r) for r in rows]
+        return measurement_rows.load_runs(conn)
 
 
 def run(ctx: Context, run_id: int) -> MeasurementRun:
     ctx.allow(Action.read)
     with ctx.reading() as conn:
-        row = conn.execute(
-            select(t.measurement_runs).where(t.measurement_runs.c.id == run_id)
-        ).first()
-    if row is None:
+        found = measurement_rows.load_run(conn, run_id)
+    if found is None:
         raise NotFound(f"no measurement run {run_id}", field="run",
-                       fix="list them with: synergies measurements")  # fmt: skip
-    return _run(row)
+                       fix="list the measurement runs to find its number")  # fmt: skip
+    return found
 
 
 def run_detail(ctx: Context, run_id: int, partner: str) -> dict[str, Any]:
@@ -285,10 +246,5 @@ def run_detail(ctx: Context, run_id: int, partner: str) -> dict[str, Any]:
     ctx.allow(Action.read_confidential, partner=code)
     run(ctx, run_id)
     with ctx.reading() as conn:
-        row = conn.execute(
-            select(t.measurement_details.c.detail).where(
-                t.measurement_details.c.run_id == run_id, t.measurement_details.c.partner == code
-            )
-        ).first()
-    return json.loads(row.detail) if row else {"double_claimed_lines": [], "leakage": [],
-                                               "unmeasurable": {}}  # fmt: skip
+        detail = measurement_rows.load_detail(conn, run_id, code)
+    return detail or {"double_claimed_lines": [], "leakage": [], "unmeasurable": {}}

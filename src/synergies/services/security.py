@@ -6,15 +6,10 @@ import getpass
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from synergies.domain.accounts import Role
 from synergies.domain.errors import PermissionDenied
 
-
-class Role(StrEnum):
-    admin = "alliance admin"  # structure and users
-    function_lead = "function lead"  # initiatives of their functions
-    controller = "partner controller"  # validates and signs off savings of their own partner
-    clean_team = "clean team"  # sees every partner's confidential data, changes nothing
-    viewer = "viewer"  # reads aggregates
+__all__ = ["ALLOWED", "Action", "Actor", "Role", "authorize", "local_operator"]
 
 
 class Action(StrEnum):

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from synergies.domain.accounts import ApiToken, User
+from synergies.domain.accounts import ApiToken, Role, User
 from synergies.domain.errors import Conflict, NotFound
 from synergies.storage import tables as t
 
 
-def _utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _utc_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else _utc(value)
-
-
 def _user(r: Any) -> User:
     functions = tuple(f for f in r["functions"].split(",") if f)
-    return User(r["name"], r["role"], r["partner"], functions, r["active"], _utc(r["created_at"]))
+    return User(r["name"], Role(r["role"]), r["partner"], functions, r["active"], r["created_at"])
 
 
 def load_users(conn: Connection) -> list[User]:
@@ -50,21 +41,17 @@ def insert_user(conn: Connection, user: User, hashed: str) -> None:
         raise Conflict(f"user {user.name} already exists", field="name", fix="choose another name")
     conn.execute(
         insert(t.users).values(
-            name=user.name, role=user.role, partner=user.partner,
+            name=user.name, role=user.role.value, partner=user.partner,
             functions=",".join(user.functions), password_hash=hashed, active=user.active,
             created_at=user.created_at,
         )
     )  # fmt: skip
 
 
-def set_password_hash(conn: Connection, name: str, hashed: str) -> None:
-    conn.execute(update(t.users).where(t.users.c.name == name).values(password_hash=hashed))
-
-
 def _token(r: Any) -> ApiToken:
     return ApiToken(
-        r["id"], r["user"], r["kind"], r["label"], _utc(r["created_at"]),
-        _utc(r["expires_at"]), _utc_or_none(r["revoked_at"]),
+        r["id"], r["user"], r["kind"], r["label"], r["created_at"], r["expires_at"],
+        r["revoked_at"],
     )  # fmt: skip
 
 
@@ -124,4 +111,4 @@ def recent_attempts(conn: Connection, name: str, count: int) -> list[tuple[datet
         .order_by(t.login_attempts.c.id.desc())
         .limit(count)
     )
-    return [(_utc(r.at), r.succeeded) for r in conn.execute(query)]
+    return [(r.at, r.succeeded) for r in conn.execute(query)]

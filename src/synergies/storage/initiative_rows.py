@@ -154,12 +154,3 @@ def record_stage_change(
 def stage_history(conn: Connection) -> list[dict[str, Any]]:
     query = select(t.stage_history).order_by(t.stage_history.c.at, t.stage_history.c.id)
     return [dict(r) for r in conn.execute(query).mappings()]
-
-
-def proposers(conn: Connection, initiative_id: str) -> set[str]:
-    """Who created the initiative or recorded its figures (by the audit trail)."""
-    query = select(t.audit_log.c.actor).where(
-        t.audit_log.c.subject == f"initiative/{initiative_id}",
-        t.audit_log.c.action.in_(("initiative.create", "initiative.figures")),
-    )
-    return set(conn.execute(query).scalars())

@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     MetaData,
@@ -16,7 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from synergies.storage.types import Amount, DecimalText
+from synergies.storage.types import Amount, DecimalText, UtcDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -166,7 +165,7 @@ stage_history = Table(
     Column("initiative", ForeignKey("initiatives.id"), nullable=False),
     Column("from_stage", String(2)),
     Column("to_stage", String(20), nullable=False),  # a stage, or a side status
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
     Column("actor", String(200), nullable=False),
 )
 
@@ -202,7 +201,7 @@ ledger_entries = Table(
     Column("category", String(30), nullable=False),
     Column("source", String(20), nullable=False),
     Column("author", String(200), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
     Column("initiative_id", ForeignKey("initiatives.id"), index=True),
     Column("function", String(60)),
     Column("reverses", ForeignKey("ledger_entries.id"), unique=True),
@@ -225,7 +224,7 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("action", String(100), nullable=False),
     Column("subject", String(200), nullable=False),
@@ -245,7 +244,7 @@ measurement_runs = Table(
     Column("method_version", String(40), nullable=False),
     Column("query", Text, nullable=False),
     Column("reporting_currency", String(3), nullable=False),
-    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("posted_at", UtcDateTime, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("summary", Text, nullable=False),  # aggregate figures (JSON), not confidential
     Column("entries_added", Integer, nullable=False),
@@ -265,7 +264,7 @@ plans = Table(
     "plans",
     metadata,
     Column("name", String(100), primary_key=True),
-    Column("locked_at", DateTime(timezone=True), nullable=False),
+    Column("locked_at", UtcDateTime, nullable=False),
     Column("locked_by", String(200), nullable=False),
     Column("content", Text, nullable=False),  # JSON: every L3+ initiative with its figures
 )
@@ -280,7 +279,7 @@ users = Table(
     Column("functions", Text, nullable=False, default=""),  # comma-separated function codes
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 # API tokens and web sessions: only the sha256 of the secret is kept.
@@ -292,9 +291,9 @@ api_tokens = Table(
     Column("kind", String(10), nullable=False),  # "api" or "session"
     Column("secret_hash", String(64), nullable=False, unique=True),
     Column("label", String(200), nullable=False, default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
 )
 
 # Every login attempt, so that lock-outs hold across processes and workers.
@@ -303,6 +302,6 @@ login_attempts = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("user", String(200), nullable=False, index=True),  # the name tried, known or not
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
     Column("succeeded", Boolean, nullable=False),
 )

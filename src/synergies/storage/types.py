@@ -1,10 +1,12 @@
-"""Column types that keep Decimal exact on every backend (SQLite has no exact decimal)."""
+"""Column types that keep values exact on every backend: Decimal (SQLite has no exact
+decimal) and moments in time (SQLite keeps no time zone)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Dialect, String
+from sqlalchemy import BigInteger, DateTime, Dialect, String
 from sqlalchemy.types import TypeDecorator
 
 from synergies.domain.errors import InvalidInput
@@ -49,3 +51,30 @@ class DecimalText(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in time, stored in UTC and always read back aware, in UTC.
+
+    SQLite keeps the wall-clock text without its zone and PostgreSQL answers in the session's
+    zone; this type makes both hand back the same UTC moment. A time with another zone is
+    converted to UTC before it is written. A naive time is refused rather than guessed: it
+    is a bug in the caller (every clock here is aware), and read as UTC it could be wrong by
+    hours.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"{value.isoformat()} has no time zone; give it one (UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        # Naive only on SQLite, where this type wrote it in UTC.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

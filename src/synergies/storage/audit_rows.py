@@ -1,0 +1,108 @@
+"""Rows <-> audit records and the head of their hash chain (the store's write lock).
+
+The chain itself (what is hashed, how it is verified) is services/audit.py's business; this
+module only reads and writes the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from synergies.storage import tables as t
+
+HEAD_ID = 1  # the head is a single row
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    before: str | None
+    after: str | None
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditHead:
+    """The newest record's number and hash: what the next record chains to."""
+
+    seq: int
+    hash: str
+
+
+def _record(r: Any) -> AuditRecord:
+    return AuditRecord(
+        r.seq, r.at, r.actor, r.action, r.subject, r.before, r.after, r.prev_hash, r.hash
+    )
+
+
+def touch_head(conn: Connection) -> bool:
+    """Update the head's row without changing it, which locks it until the transaction ends.
+
+    False if there is no head yet (an empty store).
+    """
+    done = conn.execute(
+        update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(seq=t.audit_head.c.seq)
+    )
+    return done.rowcount != 0
+
+
+def create_head(conn: Connection, seq: int, hash: str) -> None:
+    """Insert the head; raises IntegrityError if another writer created it first."""
+    conn.execute(insert(t.audit_head).values(id=HEAD_ID, seq=seq, hash=hash))
+
+
+def advance_head(conn: Connection) -> AuditHead | None:
+    """Count one more record on the head (taking its lock); the head after, if there is one."""
+    conn.execute(
+        update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(seq=t.audit_head.c.seq + 1)
+    )
+    return head(conn)
+
+
+def head(conn: Connection) -> AuditHead | None:
+    row = conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash)).first()
+    return None if row is None else AuditHead(row.seq, row.hash)
+
+
+def append(conn: Connection, record: AuditRecord) -> None:
+    """Insert the record and make it the head's newest."""
+    conn.execute(
+        insert(t.audit_log).values(
+            seq=record.seq, at=record.at, actor=record.actor, action=record.action,
+            subject=record.subject, before=record.before, after=record.after,
+            prev_hash=record.prev_hash, hash=record.hash,
+        )
+    )  # fmt: skip
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(hash=record.hash))
+
+
+def records(conn: Connection, subject_prefix: str | None = None) -> list[AuditRecord]:
+    """Every record in order, or those whose subject starts with `subject_prefix`."""
+    query = select(t.audit_log).order_by(t.audit_log.c.seq)
+    if subject_prefix:
+        query = query.where(t.audit_log.c.subject.like(f"{subject_prefix}%"))
+    return [_record(r) for r in conn.execute(query)]
+
+
+def actions_since(conn: Connection, seq: int) -> set[str]:
+    """The distinct actions recorded after record `seq`."""
+    query = select(t.audit_log.c.action).where(t.audit_log.c.seq > seq).distinct()
+    return set(conn.execute(query).scalars())
+
+
+def actors(conn: Connection, subject: str, actions: Collection[str]) -> set[str]:
+    """Who recorded any of `actions` on `subject`."""
+    query = select(t.audit_log.c.actor).where(
+        t.audit_log.c.subject == subject, t.audit_log.c.action.in_(actions)
+    )
+    return set(conn.execute(query).scalars())
