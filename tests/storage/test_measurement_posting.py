@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from synergies.domain.errors import NotFound
-from synergies.domain.ledger import LedgerEntry
+from synergies.domain.initiatives import Category
+from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.measurement.generate import generate_purchases
 from synergies.measurement.result import to_json
 from synergies.services import ledger, measurement
 from synergies.services.context import Context
 from synergies.services.ledger import EntryFilter
+from tests.measurement.hand_case import write_hand_case
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +58,20 @@ def test_posting_records_the_net_savings_by_initiative(example_ctx: Context, sou
     files = run.fingerprint["tables"]["purchase_lines"]["files"]
     assert len(files[0]["sha256"]) == 64 and files[0]["bytes"] > 0
     assert run.fingerprint["tables"]["purchase_lines"]["rows"] == 3_000
+
+
+def test_the_hand_case_posts_net_savings_per_cell(example_ctx: Context, tmp_path: Path) -> None:
+    """The hand-computed source (tests/measurement/hand_case.py), posted: one measured entry
+    per initiative, partner and month, holding that cell's net hard saving to the cent."""
+    outcome = measurement.post_source(example_ctx, write_hand_case(tmp_path))
+    hard = [e for e in measured(example_ctx) if e.category is not Category.cost_avoidance]
+    pur1 = sorted((str(e.period), e.amount.amount) for e in hard if e.initiative_id == "PUR-001")
+    assert pur1 == [("2015-02", Decimal("80.00")), ("2015-03", Decimal("42.00"))]
+    assert all(e.source is EntrySource.measured and e.amount.currency == "EUR" for e in hard)
+    assert sum(e.amount.amount for e in hard) == Decimal("249.22")
+    run = measurement.run(example_ctx, outcome.run_id or 0)
+    assert run.method_version.startswith("purchasing-hard-savings")
+    assert {e.lineage for e in hard} == {f"measurement run {run.id}"}
 
 
 def test_posting_the_same_source_again_adds_nothing(example_ctx: Context, source: Path) -> None:

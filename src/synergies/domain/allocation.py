@@ -42,10 +42,6 @@ class AllocationRule:
                 fix="make the percentages sum to 100",
             )
 
-    @classmethod
-    def equal(cls, partners: list[str]) -> AllocationRule:
-        return cls(AllocationMethod.volume, tuple((p, Decimal(1)) for p in partners))
-
     def partners(self) -> list[str]:
         """Partners that share the saving (a zero weight shares nothing)."""
         return [p for p, w in self.weights if w > 0]
