@@ -26,11 +26,12 @@ from decimal import Decimal
 import httpx
 import psycopg
 
+from synergies.domain.accounts import Role
 from synergies.services import accounts, ledger
 from synergies.services.context import Context
 from synergies.services.example import load_example
 from synergies.services.ledger import EntryFilter
-from synergies.services.security import Role, local_operator
+from synergies.services.security import local_operator
 from synergies.storage.store import Store
 
 WARM_UP = 2.0  # seconds of requests left out of the latency figures (first queries, caches)
