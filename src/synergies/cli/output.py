@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum, StrEnum
-from fractions import Fraction
 
 from rich.console import Console
 from rich.table import Table
 
+from synergies.csv_writer import write_csv
+from synergies.domain.percent import percent  # for commands not yet importing it from domain
 from synergies.serialize import jsonable
 
-__all__ = ["Format", "emit", "jsonable", "percent", "print_csv", "print_json", "table"]
+__all__ = ["Format", "emit", "percent", "print_csv", "print_json", "table"]
 
 
 class Format(StrEnum):
@@ -46,12 +46,7 @@ def print_json(document: object) -> None:
 
 
 def print_csv(rows: Sequence[Row]) -> None:
-    if not rows:
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: jsonable(v) for k, v in row.items()})
+    write_csv(rows, sys.stdout)
 
 
 def table(rows: Sequence[Row], *, title: str | None = None, caption: str | None = None) -> Table:
@@ -80,8 +75,3 @@ def emit(
         print_csv(rows)
     else:
         console().print(table(rows, title=title, caption=caption))
-
-
-def percent(fraction: Fraction, places: int = 4) -> Decimal:
-    """A fraction of 1 as a percentage rounded to `places` decimals, exactly."""
-    return round(Decimal(fraction.numerator) * 100 / Decimal(fraction.denominator), places)

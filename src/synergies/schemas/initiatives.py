@@ -18,6 +18,7 @@ from synergies.domain.initiatives import (
     Stage,
 )
 from synergies.domain.money import Money
+from synergies.domain.percent import percent
 from synergies.schemas.common import (
     Amount,
     Body,
@@ -35,7 +36,6 @@ InitiativeId = Annotated[
     str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 ]
 Weight = Annotated[Decimal, Field(ge=0, max_digits=24, decimal_places=6, allow_inf_nan=False)]
-SHARE_PLACES = Decimal("0.0001")
 
 
 class FiguresIn(Body):
@@ -91,7 +91,7 @@ class AllocationOut(BaseModel):
 
     @classmethod
     def of(cls, rule: AllocationRule) -> AllocationOut:
-        shares = {p: (s * 100).quantize(SHARE_PLACES) for p, s in rule.shares().items()}
+        shares = {p: percent(s) for p, s in rule.shares().items()}
         return cls(method=rule.method, shares=shares)
 
 

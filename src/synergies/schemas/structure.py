@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -14,6 +13,7 @@ from synergies.domain.functions import BusinessFunction, ConvergenceEvent, Conve
 from synergies.domain.org import LineKind, Person, ReportingLine
 from synergies.domain.ownership import Interest, Shareholding
 from synergies.domain.partners import Partner
+from synergies.domain.percent import percent
 from synergies.domain.targets import Target
 from synergies.schemas.common import (
     Body,
@@ -27,7 +27,6 @@ from synergies.schemas.common import (
     Year,
 )
 
-FOUR_PLACES = Decimal("0.0001")
 Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=9, decimal_places=6)]
 Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
 
@@ -85,10 +84,6 @@ class ShareholdingOut(BaseModel):
         return cls(holder=h.holder, held=h.held, percent=h.percent, voting=h.voting, since=h.since)
 
 
-def _percent(share: Fraction) -> Decimal:
-    return (Decimal(share.numerator) / Decimal(share.denominator) * 100).quantize(FOUR_PLACES)
-
-
 class InterestOut(BaseModel):
     """Direct and look-through interest, as percentages (rounded to 4 places)."""
 
@@ -102,9 +97,9 @@ class InterestOut(BaseModel):
     @classmethod
     def of(cls, i: Interest) -> InterestOut:
         return cls(
-            holder=i.holder, held=i.held, direct=_percent(i.direct),
-            direct_voting=_percent(i.direct_voting), effective=_percent(i.effective),
-            effective_voting=_percent(i.effective_voting),
+            holder=i.holder, held=i.held, direct=percent(i.direct),
+            direct_voting=percent(i.direct_voting), effective=percent(i.effective),
+            effective_voting=percent(i.effective_voting),
         )  # fmt: skip
 
 
