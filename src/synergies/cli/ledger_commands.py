@@ -8,24 +8,13 @@ import typer
 
 from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
-from synergies.domain.calendar import Month
 from synergies.domain.initiatives import Category
-from synergies.domain.ledger import EntrySource, LedgerEntry
-from synergies.domain.money import Money
+from synergies.domain.ledger import EntrySource
+from synergies.schemas.common import parsed
+from synergies.schemas.ledger import EntryIn, EntryOut, LedgerFilter
 from synergies.services import ledger as service
-from synergies.services.ledger import EntryFilter
 
 ledger_app = typer.Typer(help="The savings ledger (append-only).")
-
-
-def row(e: LedgerEntry) -> dict[str, object]:
-    return {
-        "id": e.id, "period": str(e.period), "partner": e.partner, "amount": e.amount.amount,
-        "currency": e.amount.currency, "category": e.category.value,
-        "initiative": e.initiative_id or "", "function": e.function or "",
-        "source": e.source.value, "author": e.author,
-        "reverses": e.reverses, "reason": e.reason, "illustrative": e.illustrative,
-    }  # fmt: skip
 
 
 @ledger_app.callback(invoke_without_command=True)
@@ -42,16 +31,17 @@ def ledger(
     """List ledger entries (newest last)."""
     if ctx.invoked_subcommand:
         return
-    where = EntryFilter(
-        initiative.upper() if initiative else None, partner.upper() if partner else None,
-        function, source.value if source else None,
-    )  # fmt: skip
-    found = service.entries(open_context(db), where)
-    shown = found[-limit:] if limit else found
+    where = parsed(
+        LedgerFilter,
+        {"initiative": initiative, "partner": partner, "function": function, "source": source},
+    )
+    found = service.entries(open_context(db), where.to_domain())
+    shown = [EntryOut.of(e) for e in (found[-limit:] if limit else found)]
     caption = f"{len(shown)} of {len(found)} entries" + (
         "; use --limit 0 for all" if len(shown) < len(found) else ""
     )
-    emit([row(e) for e in shown], fmt, title="Ledger", caption=caption)
+    document = [e.model_dump(mode="json") for e in shown]
+    emit([e.row() for e in shown], fmt, title="Ledger", caption=caption, document=document)
 
 
 @ledger_app.command("add")
@@ -67,15 +57,12 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Record a realized saving (or, with --category 'one-off cost', a cost to achieve)."""
+    body = parsed(EntryIn, {
+        "partner": partner, "period": period, "amount": {"amount": amount, "currency": currency},
+        "category": category, "initiative_id": initiative, "function": function, "reason": reason,
+    })  # fmt: skip
     ctx = open_context(db)
-    entry = LedgerEntry(
-        partner=partner.upper(), period=Month.parse(period, field="--period"),
-        amount=Money.of(amount, currency), category=category, source=EntrySource.entered,
-        author=ctx.actor.name, recorded_at=ctx.clock(),
-        initiative_id=initiative.upper() if initiative else None, function=function,
-        reason=reason,
-    )  # fmt: skip
-    stored = service.add(ctx, entry)
+    stored = service.add(ctx, body.to_domain(author=ctx.actor.name, at=ctx.clock()))
     console().print(
         f"recorded entry {stored.id}: {stored.amount} for {stored.partner} in {stored.period}"
     )

@@ -13,6 +13,7 @@ from rich.text import Text
 from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.money import Money
+from synergies.domain.percent import percent
 from synergies.reports.synergy_report import Breakdown, SynergyReport
 from synergies.services.reports import synergy_report
 
@@ -23,42 +24,6 @@ def millions(money: Money | None) -> str:
     if money is None:
         return ""
     return f"{money.amount / 1_000_000:,.1f} m"
-
-
-def _year_rows(report: SynergyReport) -> list[dict[str, object]]:
-    return [
-        {"year": y.label, "realized": y.realized.amount,
-         "target": y.target.amount if y.target else None,
-         "one_off_costs": y.one_off_costs.amount,
-         "illustrative_share": round(y.illustrative_share, 4)}
-        for y in report.years
-    ]  # fmt: skip
-
-
-def _breakdown_rows(report: SynergyReport) -> list[dict[str, object]]:
-    return [
-        {str(report.breakdown_by.value): b.key, "realized": b.realized.amount,
-         "share": round(b.share, 4)}
-        for b in report.breakdown
-    ]  # fmt: skip
-
-
-def _document(report: SynergyReport) -> dict[str, object]:
-    return {
-        "currency": report.currency,
-        "calendar": report.calendar,
-        "years": _year_rows(report),
-        "positions": [
-            {"year": p.year, "realized": p.realized.amount, "target_year": p.target_year,
-             "target": p.target.amount, "gap": p.gap.amount, "growth_needed": p.growth_needed}
-            for p in report.positions
-        ],
-        "breakdown_by": report.breakdown_by.value,
-        "breakdown_year": report.breakdown_year,
-        "breakdown": _breakdown_rows(report),
-        "rates": report.rates_note,
-        "bridge": [{"key": b.key, "change": b.change.amount} for b in report.bridge],
-    }  # fmt: skip
 
 
 def burn_up(report: SynergyReport) -> Table:
@@ -130,7 +95,7 @@ def _bridge_label(low: Decimal, high: Decimal) -> str:
 def _position_lines(report: SynergyReport) -> Text:
     text = Text()
     for p in report.positions:
-        growth = f"{p.growth_needed * 100:.1f}% a year" if p.growth_needed is not None else "n/a"
+        growth = f"{percent(p.growth_needed, 1)}% a year" if p.growth_needed is not None else "n/a"
         verdict = (
             "already met" if p.gap.amount <= 0 else f"gap {millions(p.gap)}, growth needed {growth}"
         )
@@ -146,7 +111,7 @@ def _print_table(report: SynergyReport) -> None:
     years = [
         {"year": y.label, "realized": millions(y.realized), "target": millions(y.target),
          "one-off costs": millions(y.one_off_costs),
-         "illustrative split": f"{y.illustrative_share * 100:.0f}%"}
+         "illustrative split": f"{percent(y.illustrative_share, 0)}%"}
         for y in report.years
     ]  # fmt: skip
     out.print(table(years, title=f"Realized synergies by {report.calendar} ({report.currency})"))
@@ -154,7 +119,7 @@ def _print_table(report: SynergyReport) -> None:
     out.print(_position_lines(report))
     shares = [
         {report.breakdown_by.value: b.key, "realized": millions(b.realized),
-         "share": f"{b.share * 100:.1f}%"}
+         "share": f"{percent(b.share, 1)}%"}
         for b in report.breakdown
     ]  # fmt: skip
     waterfall = bridge(report)
@@ -183,10 +148,15 @@ def report(
     )
     if fmt is Format.table:
         _print_table(result)
-    elif fmt is Format.json:
-        print_json(_document(result))
+        return
+    # Imported here: the table needs no Pydantic, and start-up time counts at the terminal.
+    from synergies.schemas.reports import ReportOut
+
+    document = ReportOut.of(result)
+    if fmt is Format.json:
+        print_json(document.model_dump(mode="json"))
     else:
-        print_csv(_year_rows(result) if year is None else _breakdown_rows(result))
+        print_csv(document.year_rows() if year is None else document.breakdown_rows())
 
 
 def register(app: typer.Typer) -> None:

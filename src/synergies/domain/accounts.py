@@ -80,7 +80,7 @@ def check_password(password: str) -> None:
         )
 
 
-def parse_duration(text: str, *, field: str = "--expires-in") -> timedelta:
+def parse_duration(text: str, *, field: str = "expires_in") -> timedelta:
     """'30d' -> 30 days; also m(inutes), h(ours), w(eeks)."""
     found = _DURATION.match(text.strip().lower())
     if not found or int(found.group(1)) == 0:

@@ -16,22 +16,19 @@ def _needs_owner(i: Initiative) -> str | None:
 
 def _needs_business_case(i: Initiative) -> str | None:
     if i.forecast is None:
-        return (
-            "a business case with run-rate and one-off costs "
-            f"(set them with: synergies initiative update {i.id} --run-rate ... --one-off ...)"
-        )
+        return "a business case with run-rate and one-off costs (set its figures)"
     return None
 
 
 def _needs_approval(i: Initiative) -> str | None:
     if i.approval is None:
-        return f"an approval (synergies initiative approve {i.id} --by 'Alliance Board')"
+        return "an approval (say who approved it, e.g. 'Alliance Board')"
     return None
 
 
 def _needs_locked_plan(i: Initiative) -> str | None:
     if i.locked_plan is None:
-        return f"a locked plan (synergies initiative lock-plan {i.id})"
+        return "a locked plan (lock the business case as the plan)"
     return None
 
 
@@ -71,7 +68,7 @@ def advance(initiative: Initiative, target: Stage) -> Initiative:
     if reasons:
         raise GateRefused(
             f"{initiative.id} cannot enter {target} ({target.label}): needs " + "; ".join(reasons),
-            field="--to",
+            field="to",
             fix="meet the requirements above, then advance again",
         )
     return initiative.with_changes(stage=target)

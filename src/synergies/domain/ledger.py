@@ -45,6 +45,16 @@ class LedgerEntry:
         return self.category is not Category.one_off_cost
 
 
+@dataclass(frozen=True, slots=True)
+class EntryFilter:
+    """Which entries a ledger list holds; None matches every entry."""
+
+    initiative: str | None = None
+    partner: str | None = None
+    function: str | None = None
+    source: EntrySource | None = None
+
+
 def check_sign(entry: LedgerEntry) -> None:
     """Savings are positive, dis-synergies negative, one-off costs positive (a cost)."""
     if entry.reverses is not None:
@@ -71,7 +81,9 @@ def reversal_of(
     if entry.id is None:
         raise InvalidInput("only a recorded entry can be reversed", field="entry")
     if not reason.strip():
-        raise InvalidInput("a reversal needs a reason", field="--reason", fix="say why")
+        raise InvalidInput(
+            "a reversal needs a reason", field="reason", fix="say why the entry is corrected"
+        )
     if entry.reverses is not None:
         raise Conflict(
             f"entry {entry.id} is itself a reversal",

@@ -42,7 +42,7 @@ def spark_session() -> Any:
         raise InvalidInput(
             "PySpark is not installed",
             field="engine",
-            fix="pip install 'synergies[spark]' (and a Java 17 runtime), or use --engine duckdb",
+            fix="pip install 'synergies[spark]' (and a Java 17 runtime), or use the duckdb engine",
         ) from None
     return (
         SparkSession.builder.master("local[2]")

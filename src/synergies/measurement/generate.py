@@ -308,9 +308,9 @@ def generate_purchases(
 ) -> Path:
     """Write a synthetic source of `lines` purchase lines to the folder `out`."""
     if lines < 1:
-        raise InvalidInput(f"{lines} lines", field="--lines", fix="ask for at least 1 line")
+        raise InvalidInput(f"{lines} lines", field="lines", fix="ask for at least 1 line")
     if fmt not in ("parquet", "csv"):
-        raise InvalidInput(f"unknown format {fmt!r}", field="--format", fix="use parquet or csv")
+        raise InvalidInput(f"unknown format {fmt!r}", field="format", fix="use parquet or csv")
     out.mkdir(parents=True, exist_ok=True)
     cat = Catalogue.build(seed, lines)
     small = {

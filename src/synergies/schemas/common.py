@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
 from synergies.domain.calendar import Month
-from synergies.domain.money import Money
+from synergies.domain.errors import InvalidInput
+from synergies.domain.money import Money, currency_code, parse_decimal
 
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+RULE_BROKEN = "invalid_input"  # the pydantic error type of a domain rule's refusal
+
+
+def _ruled_by(check: Callable[[str], object]) -> BeforeValidator:
+    """Check text with the domain's own parser, so every shell gives its words and its fix."""
+
+    def validate(value: object) -> object:
+        if isinstance(value, str):
+            try:
+                check(value)
+            except InvalidInput as refusal:
+                raise PydanticCustomError(
+                    RULE_BROKEN, "{message} ({fix})", {"message": refusal.message,
+                                                      "fix": refusal.fix or ""},
+                ) from None  # fmt: skip
+        return value
+
+    return BeforeValidator(validate)
+
 
 Code = Annotated[
     str, StringConstraints(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -20,14 +49,19 @@ Key = Annotated[
 ]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=PRINTABLE)]
 Note = Annotated[str, StringConstraints(max_length=2000, pattern=PRINTABLE)]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), _ruled_by(currency_code)]
 MonthText = Annotated[
     str,
     StringConstraints(pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"),
     Field(examples=["2016-03"]),
+    _ruled_by(Month.parse),
 ]
 Year = Annotated[int, Field(ge=1900, le=2199)]
-Amount = Annotated[Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False)]
+Amount = Annotated[
+    Decimal,
+    Field(max_digits=18, decimal_places=4, allow_inf_nan=False),
+    _ruled_by(lambda text: parse_decimal(text, field="amount")),
+]
 
 
 class Body(BaseModel):
@@ -54,3 +88,22 @@ class MoneyOut(BaseModel):
 
 def month(text: str, field: str = "period") -> Month:
     return Month.parse(text, field=field)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parsed(model: type[Model], values: Mapping[str, object]) -> Model:
+    """`values` as `model`, for a shell that gathers them itself (the CLI's options); a refusal
+    is an InvalidInput naming the first bad field, as the service layer would."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as invalid:
+        first = invalid.errors(include_url=False)[0]
+        field = str(first["loc"][-1]) if first["loc"] else None
+        if first["type"] == RULE_BROKEN:
+            ctx = first.get("ctx") or {}
+            raise InvalidInput(
+                str(ctx["message"]), field=field, fix=str(ctx["fix"]) or None
+            ) from None
+        raise InvalidInput(f"{first['input']!r}: {first['msg']}", field=field) from None

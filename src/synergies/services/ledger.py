@@ -8,19 +8,11 @@ from sqlalchemy import Connection
 
 from synergies.domain.errors import InvalidInput
 from synergies.domain.initiatives import Initiative
-from synergies.domain.ledger import LedgerEntry, check_sign, reversal_of
+from synergies.domain.ledger import EntryFilter, LedgerEntry, check_sign, reversal_of
 from synergies.domain.partners import find_partner
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import alliance_rows, initiative_rows, ledger_rows
-
-
-@dataclass(frozen=True, slots=True)
-class EntryFilter:
-    initiative: str | None = None
-    partner: str | None = None
-    function: str | None = None
-    source: str | None = None
 
 
 def entries(ctx: Context, where: EntryFilter | None = None) -> list[LedgerEntry]:

@@ -30,7 +30,7 @@ def synergy_report(
     Aggregates only, the same for every reader: cached until the data changes, and after a
     ledger append brought up to date by adding just the new entries."""
     ctx.allow(Action.read)
-    code = currency_code(currency, field="--currency")
+    code = currency_code(currency, field="currency")
     calendar, name = _calendar(ctx, fiscal_year_of)
     if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
         return _finish(_full(ctx, by, code, calendar, 0), year, by, code, calendar, name)
@@ -46,7 +46,7 @@ def synergy_report(
 def _calendar(ctx: Context, fiscal_year_of: str | None) -> tuple[FiscalCalendar, str]:
     if not fiscal_year_of:
         return CALENDAR_YEAR, "calendar year"
-    partner = find_partner(structure.partners(ctx), fiscal_year_of, field="--fiscal-year-of")
+    partner = find_partner(structure.partners(ctx), fiscal_year_of, field="fiscal_year_of")
     return partner.fiscal_calendar, f"fiscal year of {partner.code}"
 
 

@@ -26,7 +26,7 @@ def load_user(conn: Connection, name: str) -> User:
     row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().one_or_none()
     if row is None:
         raise NotFound(
-            f"unknown user {name!r}", field="user", fix="list them with: synergies user list"
+            f"unknown user {name!r}", field="user", fix="list the users to find the name"
         )
     return _user(row)
 
@@ -80,7 +80,7 @@ def load_token(conn: Connection, token_id: str) -> ApiToken:
     row = conn.execute(query).mappings().one_or_none()
     if row is None:
         raise NotFound(
-            f"unknown token {token_id!r}", field="token", fix="list them with: synergies token list"
+            f"unknown token {token_id!r}", field="token", fix="list the tokens to find its id"
         )
     return _token(row)
 

@@ -84,7 +84,7 @@ def load_initiative(conn: Connection, initiative_id: str) -> Initiative:
         raise NotFound(
             f"unknown initiative {initiative_id!r}",
             field="initiative",
-            fix="list them with: synergies initiatives",
+            fix="list the initiatives to find its id",
         )
     return _initiative(row, _signoffs(conn, [initiative_id]).get(initiative_id, []))
 

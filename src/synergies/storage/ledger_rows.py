@@ -56,7 +56,7 @@ def load_entry(conn: Connection, entry_id: int) -> LedgerEntry:
     row = conn.execute(select(L).where(L.c.id == entry_id)).mappings().one_or_none()
     if row is None:
         raise NotFound(
-            f"no ledger entry {entry_id}", field="entry", fix="list entries with: synergies ledger"
+            f"no ledger entry {entry_id}", field="entry", fix="list the ledger to find its id"
         )
     return _entry(row)
 
