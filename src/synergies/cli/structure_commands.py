@@ -9,16 +9,16 @@ import typer
 from rich.tree import Tree
 
 from synergies.cli.options import DbOption, FormatOption, open_context
-from synergies.cli.output import Format, console, emit, percent
+from synergies.cli.output import Format, console, emit
 from synergies.cli.timeline import ORDER as STAGE_ORDER
 from synergies.cli.timeline import convergence_timeline
 from synergies.domain.calendar import parse_date
-from synergies.domain.errors import NotFound
 from synergies.domain.functions import BusinessFunction
 from synergies.domain.money import parse_decimal
 from synergies.domain.org import LineKind, OrgChart, Person, ReportingLine
 from synergies.domain.ownership import Shareholding
 from synergies.domain.partners import Partner
+from synergies.domain.percent import percent
 from synergies.services import structure
 
 partner_app = typer.Typer(help="Partners of the alliance and parties to its agreements.")
@@ -190,18 +190,12 @@ def _tree(chart: OrgChart, person_id: str, branch: Tree, seen: set[str]) -> None
             _tree(chart, p.id, child, seen)
 
 
-def _find(chart: OrgChart, key: str) -> Person:
-    for p in chart.people.values():
-        if key.lower() in (p.id.lower(), p.name.lower()):
-            return p
-    raise NotFound(f"no person {key!r}", field="--person", fix="give a person id or full name")
-
-
 @org_app.callback(invoke_without_command=True)
 def org(
     ctx: typer.Context,
     person: Annotated[
-        str | None, typer.Option(help="Show one person: managers and reports.")
+        str | None,
+        typer.Option(help="Show one person, by id or part of the name: managers and reports."),
     ] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -209,7 +203,8 @@ def org(
     """The organisation as a tree; joint reporting lines are shown as such."""
     if ctx.invoked_subcommand:
         return
-    chart = structure.org(open_context(db))
+    service = open_context(db)
+    chart = structure.org(service)
     if fmt is not Format.table:
         rows = [
             {"person": ln.person, "name": chart.people[ln.person].name, "manager": ln.manager,
@@ -218,7 +213,7 @@ def org(
         ]  # fmt: skip
         emit(rows, fmt)
         return
-    roots = [_find(chart, person)] if person else chart.roots()
+    roots = [structure.find_person(service, person)] if person else chart.roots()
     out = console()
     for root in roots:
         if person:

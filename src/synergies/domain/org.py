@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import get_close_matches
 from enum import StrEnum
 
 from synergies.domain.errors import InvalidInput, NotFound
@@ -33,6 +35,16 @@ class ReportingLine:
     kind: LineKind = LineKind.solid
 
 
+def folded(text: str) -> str:
+    """Text as names are matched: any case, accents dropped ("Redžić" matches "redzic")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def label(person: Person) -> str:
+    return f"{person.name} ({person.id})"
+
+
 class OrgChart:
     """A reporting graph without cycles."""
 
@@ -46,6 +58,36 @@ class OrgChart:
         if person_id not in self.people:
             raise NotFound(f"unknown person {person_id!r}", field="person", fix="use a person id")
         return self.people[person_id]
+
+    def matching(self, query: str) -> list[Person]:
+        """People whose id or full name is the query; else whose id or name contains it."""
+        key = folded(query.strip())
+        keys = {p.id: (folded(p.id), folded(p.name)) for p in self.people.values()}
+        exact = [p for p in self.people.values() if key in keys[p.id]]
+        found = exact or [p for p in self.people.values() if any(key in k for k in keys[p.id])]
+        return sorted(found, key=lambda p: (p.name, p.id))
+
+    def find(self, query: str) -> Person:
+        """The one person a part of a name (or an id) points to; refuse none or several."""
+        found = self.matching(query)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise InvalidInput(
+                f"{query!r} matches {len(found)} people: {'; '.join(map(label, found))}",
+                field="person",
+                fix="give more of the name, or the id",
+            )
+        raise NotFound(f"no person matches {query!r}", field="person", fix=self._hint(query))
+
+    def _hint(self, query: str) -> str:
+        """The people whose name or id looks like a mistyped query, or what to give."""
+        words = {folded(w): p for p in self.people.values() for w in (p.id, *p.name.split())}
+        near = get_close_matches(folded(query.strip()), list(words), n=3, cutoff=0.7)
+        named = dict.fromkeys(label(words[w]) for w in near)
+        if named:
+            return f"did you mean {' or '.join(named)}?"
+        return "give part of a person's name, or their id"
 
     def managers(self, person_id: str) -> list[ReportingLine]:
         return list(self._managers.get(person_id, []))

@@ -142,6 +142,11 @@ def org(ctx: Context) -> OrgChart:
         return rows.load_org(conn)
 
 
+def find_person(ctx: Context, query: str) -> Person:
+    """The person a part of a name or an id names (any case, accents ignored)."""
+    return org(ctx).find(query)
+
+
 def add_person(ctx: Context, person: Person) -> None:
     ctx.allow(Action.manage_structure)
     with ctx.transaction() as conn:
