@@ -22,7 +22,7 @@ from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.domain.money import Money
 from synergies.domain.org import Person
 from synergies.domain.partners import Partner
-from synergies.services import accounts, initiatives, ledger, structure
+from synergies.services import accounts, initiatives, ledger, plans, structure
 from synergies.services.context import Context
 from synergies.services.security import local_operator
 from synergies.storage.store import Store
@@ -89,6 +89,10 @@ class Setup:
     def admin_token_id(self) -> str:
         issued = accounts.create_token(self.ctx, ACCOUNTS["admin"].name, timedelta(days=1))
         return issued.token.id
+
+    def plan(self) -> str:
+        """A freshly locked plan's name, as a URL path segment."""
+        return plans.lock(self.ctx, f"matrix plan {self.n}").name.replace(" ", "%20")
 
 
 Call = tuple[str, dict[str, Any] | None]  # url, JSON body
@@ -188,6 +192,16 @@ RULES: dict[tuple[str, str], Rule] = {
         RENAULT_CONFIDENTIAL, _url("/measurements/1/detail/RENAULT"), absent=True),
     ("GET", "/audit"): Rule(AUDITORS, _url("/audit?limit=5")),
     ("GET", "/audit/verify"): Rule(SIGNED_IN, _url("/audit/verify")),
+    ("GET", "/forecast"): Rule(SIGNED_IN, _url("/forecast?as_of=2015&trials=500")),
+    ("POST", "/forecast/whatif"): Rule(SIGNED_IN, lambda s: ("/forecast/whatif", {
+        "moves": [{"function": "sales-marketing", "start": "2016-07-01", "saving_percent": "3",
+                   "cost_base": "10000000000"}], "as_of": 2015, "trials": 500})),
+    ("GET", "/payback"): Rule(SIGNED_IN, _url("/payback?initiative=ENG-006")),
+    ("GET", "/plans"): Rule(SIGNED_IN, _url("/plans")),
+    ("POST", "/plans"): Rule(LEADS, lambda s: ("/plans", {"name": f"plan {s.n}"})),
+    ("GET", "/plans/{name}"): Rule(SIGNED_IN, lambda s: (f"/plans/{s.plan()}", None)),
+    ("GET", "/plans/{name}/compare"): Rule(SIGNED_IN, lambda s: (
+        f"/plans/{s.plan()}/compare?year=2016", None)),
 }  # fmt: skip
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from forecast_helpers import alliance_portfolio
 
 from synergies.forecasting import Portfolio
+from tests.forecasting.forecast_helpers import alliance_portfolio
 
 
 @pytest.fixture

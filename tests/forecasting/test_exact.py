@@ -6,7 +6,9 @@ import math
 from decimal import Decimal
 
 import numpy as np
-from forecast_helpers import (
+
+from synergies.forecasting import Baseline, Portfolio, Target, forecast
+from tests.forecasting.forecast_helpers import (
     M,
     at_least,
     convolution,
@@ -15,8 +17,6 @@ from forecast_helpers import (
     moment,
     vasicek_count,
 )
-
-from synergies.forecasting import Baseline, Portfolio, Target, forecast
 
 SIZES = [120, 80, 75, 60, 45, 40, 30, 25, 20, 10, 5, 3]
 PROBABILITIES = [0.9, 0.75, 0.5, 0.5, 0.25, 0.75, 0.1, 0.9, 0.6, 0.3, 0.5, 0.99]

@@ -1,27 +1,21 @@
-"""Bad inputs are refused naming the field; results print as table, JSON and CSV."""
+"""Bad inputs are refused naming the field; side statuses and ramp profiles take effect."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
-from synergies.cli.forecast import forecast_command, payback_command, what_if_command
-from synergies.cli.output import Format
 from synergies.domain.calendar import Month
 from synergies.domain.errors import InvalidInput
 from synergies.forecasting import (
     ForecastInitiative,
     ForecastSettings,
     Portfolio,
-    Scenario,
     Target,
-    converge,
     forecast,
 )
-from synergies.forecasting.report import forecast_document, year_rows
 
 SMALL = ForecastSettings(target_year=2018, trials=2_000, seed=1)
 
@@ -78,34 +72,3 @@ def test_ramp_profile_overrides_linear_ramp(alliance: Portfolio) -> None:
     run_rate = float(first.run_rate)
     assert results[1].years[0].mean - 4.3e9 == pytest.approx(run_rate / 2, rel=1e-9)
     assert results[0].years[0].mean > results[1].years[0].mean
-
-
-def test_rows_are_decimals_rounded_to_the_euro(alliance: Portfolio) -> None:
-    rows = year_rows(forecast(alliance, SMALL))
-    assert [r["year"] for r in rows] == [2016, 2017, 2018]
-    assert all(isinstance(r["p50"], Decimal) and r["p50"] == r["p50"].to_integral_value()
-               for r in rows)  # fmt: skip
-
-
-def test_forecast_prints_in_every_format(
-    alliance: Portfolio, capsys: pytest.CaptureFixture[str]
-) -> None:
-    forecast_command(alliance, SMALL, Format.json)
-    document = json.loads(capsys.readouterr().out)
-    assert document["targets"][1]["target"] == "5500000000"
-    assert document["tornado"]["functions"]
-    forecast_command(alliance, SMALL, Format.csv)
-    assert capsys.readouterr().out.startswith("year,mean,p10,p50,p90,std")
-    forecast_command(alliance, SMALL, Format.table)
-    out = capsys.readouterr().out
-    assert "P(meet)" in out and "By function" in out and "█" in out
-
-
-def test_what_if_and_payback_print(alliance: Portfolio, capsys: pytest.CaptureFixture[str]) -> None:
-    move = converge("sales & marketing", Month(2017, 1), Decimal("0.03"), Decimal("6e9"), 12)
-    what_if_command(alliance, Scenario("sales", (move,)), SMALL, Format.table)
-    assert "p50_change" in capsys.readouterr().out
-    payback_command(alliance.initiatives, Month(2020, 12), Format.json)
-    rows = json.loads(capsys.readouterr().out)
-    assert rows[-1]["name"] == "alliance" and len(rows) == len(alliance.initiatives) + 1
-    assert forecast_document(forecast(alliance, SMALL))["trials"] == 2_000

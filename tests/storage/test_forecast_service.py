@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import insert
 
+from synergies.domain.accounts import Role
 from synergies.domain.allocation import parse_allocation
 from synergies.domain.calendar import Month
-from synergies.domain.errors import Conflict, InvalidInput
+from synergies.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from synergies.domain.initiatives import Category, Initiative, PlanFigures
 from synergies.domain.money import Money
 from synergies.forecasting import ForecastInitiative, forecast
-from synergies.services import initiatives, plans
+from synergies.schemas.forecast import ForecastOut, WhatIfOut
+from synergies.services import forecasts, initiatives, plans
 from synergies.services.context import Context
 from synergies.services.forecasts import forecast_inputs, plan_items, remaining
+from synergies.services.security import Actor
+from synergies.services.whatif import ConvergenceMove, what_if
 from synergies.storage import tables as t
 
 
@@ -52,6 +57,7 @@ def test_a_year_without_realized_synergies_is_refused(example_ctx: Context) -> N
     with pytest.raises(InvalidInput) as error:
         forecast_inputs(example_ctx, target_year=2018, as_of=2005)
     assert error.value.fix == "pick a year from 2009 to 2017"
+    assert error.value.field == "as_of"
 
 
 def test_probabilities_are_calibrated_from_the_stores_history(example_ctx: Context) -> None:
@@ -84,12 +90,12 @@ def test_a_locked_plan_never_changes(example_ctx: Context) -> None:
     initiatives.update_figures(example_ctx, "PUR-003", new)
     again = plans.get(example_ctx, "budget 2016")
     assert again.items == plan.items
-    rows, functions = plans.compare(example_ctx, "budget 2016", 2016)
-    pur3 = next(r for r in rows if r.key == "PUR-003")
+    compared = plans.compare(example_ctx, "budget 2016", 2016)
+    pur3 = next(r for r in compared.initiatives if r.key == "PUR-003")
     assert pur3.forecast_vs_plan == Decimal("-150000000.00")
-    purchasing = next(f for f in functions if f.key == "purchasing")
+    purchasing = next(f for f in compared.functions if f.key == "purchasing")
     assert purchasing.plan_run_rate == sum(
-        r.plan_run_rate for r in rows if r.function == "purchasing"
+        r.plan_run_rate for r in compared.initiatives if r.function == "purchasing"
     )
     with pytest.raises(Conflict, match="already locked"):
         plans.lock(example_ctx, "budget 2016")
@@ -103,11 +109,10 @@ def test_payback_items_use_the_locked_plan(example_ctx: Context) -> None:
 
 def test_unknown_plan_lists_the_locked_ones(example_ctx: Context) -> None:
     plans.lock(example_ctx, "budget 2016")
-    from synergies.domain.errors import NotFound
-
     with pytest.raises(NotFound) as error:
         plans.get(example_ctx, "budget 2017")
     assert error.value.fix == "locked plans: budget 2016"
+    assert error.value.field == "name"
 
 
 def test_an_initiatives_own_probability_replaces_its_stages(example_ctx: Context) -> None:
@@ -122,3 +127,64 @@ def test_an_initiatives_own_probability_replaces_its_stages(example_ctx: Context
     assert forecast(cleared.portfolio, cleared.settings).years[-1].mean < base.years[-1].mean
     with pytest.raises(InvalidInput, match="not between 0 and 1"):
         initiatives.set_probability(example_ctx, "ENG-005", Decimal("1.5"))
+
+
+def test_the_march_2016_odds_and_the_what_if_that_raises_them(example_ctx: Context) -> None:
+    """The figures the README quotes: P(5.5 bn in 2018) 67.1%, P50 5.72 bn; 72.3% with sales &
+    marketing and connected services converged (seed 2016, 100,000 trials)."""
+    outcome = forecasts.run_forecast(example_ctx, target_year=2018, as_of=2015)
+    document = ForecastOut.of(outcome)
+    odds = {t.year: t.probability for t in document.targets}
+    assert odds[2018] == Decimal("0.6705") and document.years[-1].p50 == Decimal("5722478898")
+    moves = [
+        ConvergenceMove("sales-marketing", Month(2016, 7), Decimal(3), Decimal("1e10")),
+        ConvergenceMove("connected-services", Month(2017, 1), Decimal(5), Decimal("2e9")),
+    ]
+    scenario = WhatIfOut.of(what_if(example_ctx, moves, target_year=2018, as_of=2015))
+    to_2018 = next(t for t in scenario.targets if t.year == 2018)
+    assert (to_2018.base_probability, to_2018.scenario_probability) == (
+        Decimal("0.6705"), Decimal("0.7227"),
+    )  # fmt: skip
+    assert scenario.scenario == (
+        "converge sales-marketing from 2016-07 + converge connected-services from 2017-01"
+    )
+
+
+MOVE = ConvergenceMove("sales-marketing", Month(2016, 7), Decimal(3), Decimal("1e10"))
+
+
+@pytest.mark.parametrize(
+    ("moves", "field", "error"),
+    [
+        ([], "moves", InvalidInput),
+        ([replace(MOVE, function="marketing")], "function", NotFound),
+        ([replace(MOVE, saving_percent=Decimal(0))], "saving_percent", InvalidInput),
+        ([replace(MOVE, saving_percent=Decimal(101))], "saving_percent", InvalidInput),
+        ([replace(MOVE, cost_base=Decimal(-1))], "cost_base", InvalidInput),
+        ([replace(MOVE, ramp_months=-1)], "ramp_months", InvalidInput),
+    ],
+)
+def test_a_bad_move_is_refused_naming_its_field(
+    example_ctx: Context, moves: list[ConvergenceMove], field: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error) as refused:
+        what_if(example_ctx, moves, as_of=2015, trials=1_000)
+    assert getattr(refused.value, "field", None) == field
+
+
+def test_payback_of_one_initiative_and_the_alliance(example_ctx: Context) -> None:
+    outcome = forecasts.payback(example_ctx, "eng-006", Month(2020, 12))
+    (eng6,) = outcome.initiatives
+    assert (eng6.name, str(eng6.payback_month), eng6.months_to_payback) == ("ENG-006", "2016-11", 5)
+    assert outcome.alliance.one_off_cost == eng6.one_off_cost
+    with pytest.raises(NotFound) as unknown:
+        forecasts.payback(example_ctx, "ENG-999")
+    assert unknown.value.field == "initiative"
+
+
+def test_a_viewer_reads_forecasts_and_plans_but_cannot_lock(example_ctx: Context) -> None:
+    viewer = Context(example_ctx.store, Actor("vera", Role.viewer, "NISSAN"))
+    assert forecasts.payback(viewer).alliance.name == "alliance"
+    with pytest.raises(PermissionDenied):
+        plans.lock(viewer, "budget 2016")
+    assert plans.list_plans(viewer) == []

@@ -1,24 +1,29 @@
-"""Forecast, plans, payback and what-if: the commands over services.forecasts and plans."""
+"""Forecast, plans, payback and what-if: parse the options, call the service, print."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 import typer
 
-from synergies.cli.forecast import forecast_command, payback_command, what_if_command
+from synergies.cli.forecast_output import (
+    print_comparison,
+    print_forecast,
+    print_locked,
+    print_payback,
+    print_plans,
+    print_what_if,
+)
 from synergies.cli.options import DbOption, FormatOption, open_context
-from synergies.cli.output import Format, console, emit, print_json
+from synergies.cli.output import Format
 from synergies.domain.calendar import Month, parse_date
-from synergies.domain.errors import InvalidInput, NotFound
+from synergies.domain.errors import InvalidInput
 from synergies.domain.initiatives import Stage
 from synergies.domain.money import parse_decimal
-from synergies.forecasting import Scenario, converge
-from synergies.forecasting.report import calibration_rows, whole_euros
-from synergies.services import plans, structure
-from synergies.services.forecasts import ForecastInputs, forecast_inputs, plan_items
+from synergies.schemas.forecast import ForecastOut, PaybackReportOut, WhatIfOut
+from synergies.schemas.plans import LockedPlanOut, PlanComparisonOut, PlanSummaryOut
+from synergies.services import forecasts, plans
+from synergies.services.whatif import ConvergenceMove, what_if
 
 plan_app = typer.Typer(help="Locked plans: freeze the approved plan, compare against it.",
                        no_args_is_help=True)  # fmt: skip
@@ -34,21 +39,7 @@ AsOf = Annotated[
 Trials = Annotated[int, typer.Option(help="Monte Carlo trials.", min=1)]
 Seed = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
 Rho = Annotated[float, typer.Option(help="Weight of the shared function factor (0: independent).")]
-
-
-def _notes(inputs: ForecastInputs) -> None:
-    out = console()
-    out.print(f"Baseline: {whole_euros(inputs.portfolio.baseline.amount):,} EUR realized in "
-              f"{inputs.portfolio.baseline.year}; {len(inputs.portfolio.initiatives)} live "
-              f"initiatives add to it.")  # fmt: skip
-    for e in inputs.excluded:
-        out.print(f"  not forecast: {e.initiative}: {e.reason}", style="grey50")
-    for c in inputs.calibration:
-        if c.source == "history":
-            out.print(f"  {c.explanation}")
-    if inputs.realized:
-        seen = ", ".join(f"{y}: {whole_euros(v):,}" for y, v in sorted(inputs.realized.items()))
-        out.print(f"Realized since (EUR, not used by the forecast): {seen}")
+MOVE_FORM = "FUNCTION:YYYY-MM-DD:PCT:COST_BASE[:RAMP[:STAGE]]"
 
 
 def forecast(
@@ -61,12 +52,9 @@ def forecast(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Monte Carlo forecast to the target year: P10/P50/P90, odds of each target, drivers."""
-    inputs = forecast_inputs(open_context(db), target_year=target_year, as_of=as_of,
-                             trials=trials, seed=seed, rho=rho)  # fmt: skip
-    if fmt is Format.table:
-        _notes(inputs)
-        emit(calibration_rows(inputs.calibration), fmt, title="Probability of delivery by stage")
-    forecast_command(inputs.portfolio, inputs.settings, fmt)
+    outcome = forecasts.run_forecast(open_context(db), target_year=target_year, as_of=as_of,
+                                     trials=trials, seed=seed, rho=rho)  # fmt: skip
+    print_forecast(ForecastOut.of(outcome), fmt)
 
 
 def payback(
@@ -76,8 +64,9 @@ def payback(
     fmt: FormatOption = Format.table,
 ) -> None:
     """One-off costs against cumulative savings on the plan, and the payback month."""
-    items = plan_items(open_context(db), initiative.upper() if initiative else None)
-    payback_command(items, Month.parse(until, field="--until"), fmt)
+    last = Month.parse(until, field="--until")
+    outcome = forecasts.payback(open_context(db), initiative, last)
+    print_payback(PaybackReportOut.of(outcome), fmt)
 
 
 @plan_app.command("lock")
@@ -86,22 +75,13 @@ def lock(
     db: DbOption = None,
 ) -> None:
     """Freeze every approved (L3+) initiative with its figures as a named plan."""
-    plan = plans.lock(open_context(db), name)
-    total = sum((p.run_rate_eur for p in plan.items), Decimal(0))
-    console().print(f"locked plan {plan.name!r}: {len(plan.items)} initiatives, "
-                    f"{whole_euros(total):,} EUR run-rate")  # fmt: skip
+    print_locked(LockedPlanOut.of(plans.lock(open_context(db), name)))
 
 
 @plan_app.command("list")
 def list_plans(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """The locked plans, oldest first."""
-    ctx = open_context(db)
-    rows = []
-    for name in plans.names(ctx):
-        plan = plans.get(ctx, name)
-        rows.append({"name": plan.name, "locked_at": plan.locked_at.isoformat(),
-                     "locked_by": plan.locked_by, "initiatives": len(plan.items)})  # fmt: skip
-    emit(rows, fmt, title="Locked plans")
+    print_plans([PlanSummaryOut.of(p) for p in plans.list_plans(open_context(db))], fmt)
 
 
 @plan_app.command("compare")
@@ -114,43 +94,36 @@ def compare(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The working forecast and the realized ledger against a locked plan."""
-    chosen = year or date.today().year
-    by_initiative, by_function = plans.compare(open_context(db), name, chosen)
-    rows = [
-        {"initiative": c.key, "function": c.function, "stage_then": c.stage_then,
-         "stage_now": c.stage_now, "plan_run_rate": whole_euros(c.plan_run_rate),
-         "forecast_run_rate": whole_euros(c.forecast_run_rate),
-         "forecast_vs_plan": whole_euros(c.forecast_vs_plan),
-         f"realized_{chosen}": whole_euros(c.realized)}
-        for c in by_initiative
-    ]  # fmt: skip
-    functions = [
-        {"function": c.key, "plan_run_rate": whole_euros(c.plan_run_rate),
-         "forecast_run_rate": whole_euros(c.forecast_run_rate),
-         "forecast_vs_plan": whole_euros(c.forecast_vs_plan),
-         f"realized_{chosen}": whole_euros(c.realized)}
-        for c in by_function
-    ]  # fmt: skip
-    if fmt is Format.json:
-        print_json({"plan": name, "year": chosen, "initiatives": rows, "functions": functions})
-        return
-    emit(rows, fmt, title=f"Plan {name!r} against the working forecast (EUR)")
-    if fmt is Format.table:
-        emit(functions, fmt, title="By function")
+    print_comparison(PlanComparisonOut.of(plans.compare(open_context(db), name, year)), fmt)
 
 
-def _move(text: str, stage: Stage, ramp: int) -> tuple[str, Month, Decimal, Decimal, int, Stage]:
-    """Parse FUNCTION:FROM:PCT:COST_BASE[:RAMP[:STAGE]] (the --and option)."""
+def parse_move(text: str, *, ramp: int, stage: Stage) -> ConvergenceMove:
+    """FUNCTION:FROM:PCT:COST_BASE[:RAMP[:STAGE]] (the --and option) as a typed move; a
+    missing RAMP or STAGE is the main move's."""
     parts = text.split(":")
-    if len(parts) < 4:
-        raise InvalidInput(f"{text!r} is not a move", field="--and",
-                           fix="write FUNCTION:YYYY-MM-DD:PCT:COST_BASE[:RAMP[:STAGE]]")  # fmt: skip
+    if not 4 <= len(parts) <= 6:
+        raise InvalidInput(f"{text!r} is not a move", field="--and", fix=f"write {MOVE_FORM}")
     start = Month.of(parse_date(parts[1], field="--and"))
     pct = parse_decimal(parts[2], field="--and")
     base = parse_decimal(parts[3], field="--and")
-    months = int(parts[4]) if len(parts) > 4 and parts[4] else ramp
-    chosen = Stage(parts[5]) if len(parts) > 5 else stage
-    return parts[0], start, pct, base, months, chosen
+    months = _ramp(parts[4]) if len(parts) > 4 and parts[4] else ramp
+    chosen = _stage(parts[5]) if len(parts) > 5 else stage
+    return ConvergenceMove(parts[0], start, pct, base, months, chosen)
+
+
+def _ramp(text: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInput(f"ramp {text!r} is not a whole number of months", field="--and",
+                           fix=f"write {MOVE_FORM}, RAMP e.g. 24")  # fmt: skip
+    return int(text)
+
+
+def _stage(text: str) -> Stage:
+    try:
+        return Stage(text.strip().upper())
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a stage", field="--and",
+                           fix=f"write {MOVE_FORM}, STAGE one of L0 to L5") from None  # fmt: skip
 
 
 @whatif_app.command("converge")
@@ -163,7 +136,7 @@ def whatif_converge(
     stage: Annotated[Stage, typer.Option(help="Stage of the hypothetical initiative.")] = Stage.L1,
     and_: Annotated[
         list[str] | None,
-        typer.Option("--and", help="Another move: FUNCTION:FROM:PCT:COST_BASE[:RAMP[:STAGE]]."),
+        typer.Option("--and", help=f"Another move: {MOVE_FORM}."),
     ] = None,
     target_year: TargetYear = 2018,
     as_of: AsOf = None,
@@ -173,19 +146,15 @@ def whatif_converge(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Forecast with and without converging functions (a scenario, never the plan)."""
-    ctx = open_context(db)
-    known = structure.functions(ctx)
-    texts = [f"{function}:{from_}:{saving}:{of_cost_base}:{ramp}:{stage.value}", *(and_ or [])]
-    moves = []
-    for text in texts:
-        name, start, pct, base, months, chosen = _move(text, stage, ramp)
-        if name not in known:
-            raise NotFound(f"unknown function {name!r}", field="FUNCTION",
-                           fix=f"use one of: {', '.join(known)}")  # fmt: skip
-        moves.append(converge(name, start, pct / 100, base, months, stage=chosen.value))
-    label = " + ".join(f"converge {m.function} from {m.start}" for m in moves)
-    inputs = forecast_inputs(ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed)
-    what_if_command(inputs.portfolio, Scenario(label, tuple(moves)), inputs.settings, fmt)
+    first = ConvergenceMove(
+        function, Month.of(parse_date(from_, field="--from")),
+        parse_decimal(saving, field="--saving"), parse_decimal(of_cost_base, field="--of-cost-base"),
+        ramp, stage,
+    )  # fmt: skip
+    moves = [first, *(parse_move(text, ramp=ramp, stage=stage) for text in and_ or [])]
+    outcome = what_if(open_context(db), moves, target_year=target_year, as_of=as_of,
+                      trials=trials, seed=seed)  # fmt: skip
+    print_what_if(WhatIfOut.of(outcome), fmt)
 
 
 def register(app: typer.Typer) -> None:

@@ -65,19 +65,30 @@ class FxTable:
                 fix=f"add the {currency} rate for {month} to the FX table",
             ) from None
 
-    def latest_month(self, currency: str, month: Month) -> Month:
-        """The latest month at or before `month` with a rate for `currency` (for plans and
-        targets that lie beyond the table; measured amounts never use it)."""
-        if currency == PIVOT:
+    def planning_month(self, source: str, target: str, month: Month) -> Month:
+        """The month whose rates convert an amount that lies (partly) in the future.
+
+        The one rule for plans, targets and forecasts: the rates of `month` itself when the
+        table holds both currencies for it, else those of the latest earlier month that holds
+        both. Measured amounts never use it: they convert at their own month with `convert`.
+        """
+        needed = {source, target} - {PIVOT}
+        if all((month, c) in self._rates for c in needed):
             return month
-        known = [m for (m, c) in self._rates if c == currency and m <= month]
-        if not known:
+        known = {c: {m for (m, k) in self._rates if k == c and m <= month} for c in needed}
+        common = set.intersection(*known.values()) if known else set()
+        if not common:
+            missing = " and ".join(sorted(c for c in needed if not known[c]) or sorted(needed))
             raise NotFound(
-                f"no FX rate for {currency} up to {month}",
+                f"no FX rate for {missing} up to {month}",
                 field="fx_rates",
-                fix=f"add {currency} rates to the FX table",
+                fix=f"add {missing} rates for {month} or an earlier month to the FX table",
             )
-        return max(known)
+        return max(common)
+
+    def convert_planned(self, money: Money, target: str, month: Month) -> Conversion:
+        """Convert a planned or target amount by the rule of `planning_month`."""
+        return self.convert(money, target, self.planning_month(money.currency, target, month))
 
     def rate(self, source: str, target: str, month: Month) -> Decimal:
         """Units of `target` for one unit of `source` in `month`."""

@@ -231,10 +231,8 @@ def _target_in(target: Target | None, fx: FxTable, currency: str) -> Money | Non
         return None
     if target.amount.currency == currency:
         return target.amount
-    # A target lies in the future: convert it at the latest rate known for its year.
-    month = Month(target.year, 12)
-    month = min(fx.latest_month(target.amount.currency, month), fx.latest_month(currency, month))
-    return fx.convert(target.amount, currency, month).result.rounded()
+    # A target lies in the future: the FX table's one rule for planned amounts, at its December.
+    return fx.convert_planned(target.amount, currency, Month(target.year, 12)).result.rounded()
 
 
 def _breakdown(tally: Tally, year: int | None, currency: str) -> list[BreakdownLine]:

@@ -1,5 +1,8 @@
-"""From the store to the forecast engine: the live portfolio, the baseline, the targets and
-stage probabilities calibrated from the store's own history."""
+"""The forecast and payback use cases: from the store to the engine and back.
+
+The live portfolio, the realized baseline, the targets and the stage probabilities calibrated
+from the store's own history go in; the engine's result comes out with the notes a reader
+needs (what was left out and why, how the probabilities were set)."""
 
 from __future__ import annotations
 
@@ -16,12 +19,17 @@ from synergies.forecasting import (
     Baseline,
     CalibratedProbability,
     ForecastInitiative,
+    ForecastResult,
     ForecastSettings,
+    Payback,
     Portfolio,
     StageOutcome,
     Target,
+    alliance_payback,
     calibrate,
+    forecast,
 )
+from synergies.forecasting import payback as initiative_payback
 from synergies.forecasting.calibration import probabilities
 from synergies.forecasting.inputs import SideStatus as EngineStatus
 from synergies.services import initiatives, reports, structure
@@ -30,6 +38,8 @@ from synergies.services.security import Action
 from synergies.storage import initiative_rows
 
 BASELINE_SIGMA = 0.02  # realized synergies mostly persist; a small spread for leakage
+PAYBACK_UNTIL = Month(2020, 12)  # the default horizon of a payback
+MAX_HORIZON_YEARS = 30  # far beyond any synergy plan; keeps one run's work bounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +57,28 @@ class ForecastInputs:
     realized: dict[int, Decimal]  # EUR by calendar year, to set forecasts against outcomes
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class ForecastOutcome:
+    """A forecast and what it was run on: the portfolio, exclusions and calibration."""
+
+    inputs: ForecastInputs
+    result: ForecastResult
+
+
+@dataclass(frozen=True, slots=True)
+class PaybackOutcome:
+    """Each initiative's payback on the plan to `until`, and the alliance's, pooled."""
+
+    until: Month
+    initiatives: tuple[Payback, ...]
+    alliance: Payback
+
+
 def to_eur(fx: FxTable, money: Money, month: Month) -> Decimal:
-    """Plans lie partly in the future: convert at the latest rate known up to `month`."""
+    """Plans lie partly in the future: convert by the FX table's rule for planned amounts."""
     if money.currency == "EUR":
         return money.rounded().amount
-    known = fx.latest_month(money.currency, month)
-    return fx.convert(money, "EUR", known).result.rounded().amount
+    return fx.convert_planned(money, "EUR", month).result.rounded().amount
 
 
 def as_engine_input(i: Initiative, figures: PlanFigures, fx: FxTable) -> ForecastInitiative:
@@ -146,8 +172,13 @@ def forecast_inputs(
     year = as_of if as_of is not None else max(realized)
     if year not in realized:
         raise InvalidInput(
-            f"no realized synergies in {year}", field="--as-of",
+            f"no realized synergies in {year}", field="as_of",
             fix=f"pick a year from {min(realized)} to {max(realized)}",
+        )  # fmt: skip
+    if target_year - year > MAX_HORIZON_YEARS:
+        raise InvalidInput(
+            f"a forecast from {year} to {target_year} spans more than {MAX_HORIZON_YEARS} years",
+            field="target_year", fix=f"give a target year up to {year + MAX_HORIZON_YEARS}",
         )  # fmt: skip
     fx = structure.fx_table(ctx)
     excluded_agreements = {a.code for a in structure.agreements(ctx).values()
@@ -179,11 +210,41 @@ def forecast_inputs(
     )
 
 
+def run_forecast(
+    ctx: Context,
+    *,
+    target_year: int = 2018,
+    as_of: int | None = None,
+    trials: int = 100_000,
+    seed: int = 2016,
+    rho: float = 0.3,
+) -> ForecastOutcome:
+    """Monte Carlo forecast from the end of year `as_of` to `target_year`; the same seed gives
+    the same figures."""
+    inputs = forecast_inputs(
+        ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho
+    )
+    return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings))
+
+
+def payback(
+    ctx: Context, initiative: str | None = None, until: Month = PAYBACK_UNTIL
+) -> PaybackOutcome:
+    """One-off costs against cumulative savings on the plan, to the end of `until`."""
+    items = plan_items(ctx, initiative)
+    return PaybackOutcome(
+        until,
+        tuple(initiative_payback(item, until) for item in items),
+        alliance_payback(items, until),
+    )
+
+
 def plan_items(ctx: Context, initiative_id: str | None = None) -> tuple[ForecastInitiative, ...]:
     """Every initiative with figures, on its whole plan (locked plan if any, else forecast)."""
+    ctx.allow(Action.read)
     fx = structure.fx_table(ctx)
     chosen = (
-        [initiatives.get(ctx, initiative_id)]
+        [initiatives.get(ctx, initiative_id.strip().upper())]
         if initiative_id
         else initiatives.list_initiatives(ctx)
     )
@@ -194,7 +255,7 @@ def plan_items(ctx: Context, initiative_id: str | None = None) -> tuple[Forecast
             items.append(as_engine_input(i, figures, fx))
     if not items:
         raise InvalidInput(
-            "no initiative with figures", field="--initiative",
-            fix="set a business case with: synergies initiative update ID --run-rate ...",
+            "no initiative with figures", field="initiative",
+            fix="give the initiative a business case (run-rate, one-off costs, start) first",
         )  # fmt: skip
     return tuple(items)

@@ -139,19 +139,25 @@ def approve(
 
 
 def lock_plan(ctx: Context, initiative_id: str, expected_version: int | None = None) -> Initiative:
-    """Freeze the business case as the locked plan; once locked it never changes."""
-    current = get(ctx, initiative_id)
-    if current.locked_plan is not None:
-        raise Conflict(f"the plan of {initiative_id} is already locked", field="initiative")
-    if current.forecast is None:
-        raise InvalidInput(
-            f"{initiative_id} has no business case to lock",
-            field="initiative",
-            fix=f"set figures first: synergies initiative update {initiative_id} --run-rate ...",
-        )
-    return _change(
-        ctx, initiative_id, "initiative.lock_plan", expected_version, locked_plan=current.forecast
-    )
+    """Freeze the business case as the locked plan; once locked it never changes.
+
+    Read, check and copy in the write transaction: the plan is the business case committed
+    before it, never one that a concurrent figures update has just replaced."""
+    with ctx.transaction() as conn:
+        current = initiative_rows.load_initiative(conn, initiative_id)
+        ctx.allow(Action.manage_initiatives, function=current.function)
+        if current.locked_plan is not None:
+            raise Conflict(f"the plan of {initiative_id} is already locked", field="initiative")
+        if current.forecast is None:
+            raise InvalidInput(
+                f"{initiative_id} has no business case to lock",
+                field="initiative",
+                fix="set its figures (run-rate, one-off costs, start) first",
+            )
+        return _change(
+            ctx, initiative_id, "initiative.lock_plan", expected_version,
+            locked_plan=current.forecast,
+        )  # fmt: skip
 
 
 def set_status(

@@ -3,57 +3,20 @@ comparison of the working forecast and the realized ledger against it."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-
-from sqlalchemy import insert, select
 
 from synergies.domain.errors import Conflict, InvalidInput, NotFound
 from synergies.domain.fx import FxTable
 from synergies.domain.initiatives import Initiative, PlanFigures, SideStatus
+from synergies.domain.ledger import EntryFilter
+from synergies.domain.plans import LockedPlan, PlannedInitiative
 from synergies.services import initiatives, ledger, structure
 from synergies.services.context import Context
 from synergies.services.forecasts import to_eur
-from synergies.services.ledger import EntryFilter
 from synergies.services.security import Action
-from synergies.storage import tables as t
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedInitiative:
-    id: str
-    name: str
-    function: str
-    stage: str
-    run_rate_eur: Decimal
-    one_off_costs_eur: Decimal
-    start: str
-    ramp_months: int
-
-
-@dataclass(frozen=True, slots=True)
-class LockedPlan:
-    name: str
-    locked_at: datetime
-    locked_by: str
-    items: tuple[PlannedInitiative, ...]
-
-
-def _item_json(p: PlannedInitiative) -> dict[str, object]:
-    return {"id": p.id, "name": p.name, "function": p.function, "stage": p.stage,
-            "run_rate_eur": str(p.run_rate_eur), "one_off_costs_eur": str(p.one_off_costs_eur),
-            "start": p.start, "ramp_months": p.ramp_months}  # fmt: skip
-
-
-def _item(d: dict[str, object]) -> PlannedInitiative:
-    return PlannedInitiative(
-        str(d["id"]), str(d["name"]), str(d["function"]), str(d["stage"]),
-        Decimal(str(d["run_rate_eur"])), Decimal(str(d["one_off_costs_eur"])), str(d["start"]),
-        int(str(d["ramp_months"])),
-    )  # fmt: skip
+from synergies.storage import plan_rows
 
 
 def _planned(i: Initiative, f: PlanFigures, fx: FxTable) -> PlannedInitiative:
@@ -63,31 +26,41 @@ def _planned(i: Initiative, f: PlanFigures, fx: FxTable) -> PlannedInitiative:
     )  # fmt: skip
 
 
-def lock(ctx: Context, name: str) -> LockedPlan:
-    """Freeze the current plan under `name`; a name is used once and never changes."""
-    ctx.allow(Action.manage_initiatives)
-    if not name.strip():
-        raise InvalidInput("a plan needs a name", field="NAME", fix="e.g. 'budget 2016'")
+def _approved(ctx: Context) -> tuple[PlannedInitiative, ...]:
     fx = structure.fx_table(ctx)
-    items = tuple(
+    return tuple(
         _planned(i, i.forecast, fx)
         for i in initiatives.list_initiatives(ctx)
         if i.stage.rank >= 3 and i.forecast and i.side_status is not SideStatus.cancelled
     )
-    if not items:
-        raise InvalidInput("no approved (L3+) initiative to lock", field="NAME")
-    plan = LockedPlan(name.strip(), ctx.clock(), ctx.actor.name, items)
+
+
+def lock(ctx: Context, name: str) -> LockedPlan:
+    """Freeze the current plan under `name`; a name is used once and never changes.
+
+    The name check and the copy of the figures run in the write transaction, after the
+    store's write lock: the plan holds exactly the figures committed before it, and a second
+    lock under the same name is refused, however the calls interleave.
+    """
+    ctx.allow(Action.manage_initiatives)
+    chosen = name.strip()
+    if not chosen:
+        raise InvalidInput("a plan needs a name", field="name", fix="e.g. 'budget 2016'")
     with ctx.transaction() as conn:
-        if conn.execute(select(t.plans.c.name).where(t.plans.c.name == plan.name)).first():
+        if plan_rows.exists(conn, chosen):
             raise Conflict(
-                f"a plan named {plan.name!r} is already locked",
-                field="NAME",
+                f"a plan named {chosen!r} is already locked",
+                field="name",
                 fix="a locked plan never changes: lock the new one under another name",
             )
-        conn.execute(insert(t.plans).values(
-            name=plan.name, locked_at=plan.locked_at, locked_by=plan.locked_by,
-            content=json.dumps([_item_json(p) for p in items]),
-        ))  # fmt: skip
+        items = _approved(ctx)
+        if not items:
+            raise InvalidInput(
+                "no approved (L3+) initiative to lock", field="name",
+                fix="approve an initiative with figures (L3) first",
+            )  # fmt: skip
+        plan = LockedPlan(chosen, ctx.clock(), ctx.actor.name, items)
+        plan_rows.insert_plan(conn, plan)
         ctx.audit(conn, "plan.lock", f"plan/{plan.name}", after={"initiatives": len(items)})
     return plan
 
@@ -95,19 +68,26 @@ def lock(ctx: Context, name: str) -> LockedPlan:
 def get(ctx: Context, name: str) -> LockedPlan:
     ctx.allow(Action.read)
     with ctx.reading() as conn:
-        row = conn.execute(select(t.plans).where(t.plans.c.name == name)).first()
-        names = [n for (n,) in conn.execute(select(t.plans.c.name).order_by(t.plans.c.name))]
-    if row is None:
-        raise NotFound(f"no locked plan {name!r}", field="NAME",
-                       fix=f"locked plans: {', '.join(names) or 'none yet'}")  # fmt: skip
-    items = tuple(_item(d) for d in json.loads(row.content))
-    return LockedPlan(row.name, row.locked_at, row.locked_by, items)
+        found = plan_rows.load_plan(conn, name)
+        if found is not None:
+            return found
+        known = sorted(plan_rows.plan_names(conn))
+    raise NotFound(f"no locked plan {name!r}", field="name",
+                   fix=f"locked plans: {', '.join(known) or 'none yet'}")  # fmt: skip
 
 
 def names(ctx: Context) -> list[str]:
+    """The locked plans' names, oldest first."""
     ctx.allow(Action.read)
     with ctx.reading() as conn:
-        return [n for (n,) in conn.execute(select(t.plans.c.name).order_by(t.plans.c.locked_at))]
+        return plan_rows.plan_names(conn)
+
+
+def list_plans(ctx: Context) -> list[LockedPlan]:
+    """The locked plans, oldest first."""
+    ctx.allow(Action.read)
+    with ctx.reading() as conn:
+        return plan_rows.load_plans(conn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,40 +105,56 @@ class Comparison:
         return self.forecast_run_rate - self.plan_run_rate
 
 
-def compare(ctx: Context, name: str, year: int) -> tuple[list[Comparison], list[Comparison]]:
-    """Per initiative and per function: plan run-rate, working forecast, realized in `year`."""
+@dataclass(frozen=True, slots=True)
+class PlanComparison:
+    plan: str
+    year: int
+    initiatives: tuple[Comparison, ...]
+    functions: tuple[Comparison, ...]
+
+
+def compare(ctx: Context, name: str, year: int | None = None) -> PlanComparison:
+    """Per initiative and per function: plan run-rate, working forecast, realized in `year`
+    (default: this year by the context's clock)."""
     plan = get(ctx, name)
+    chosen = year if year is not None else ctx.clock().year
     fx = structure.fx_table(ctx)
     current = {i.id: i for i in initiatives.list_initiatives(ctx)}
-    rows = []
-    for p in plan.items:
-        now = current.get(p.id)
-        working = (
-            to_eur(fx, now.forecast.run_rate, now.forecast.start)
-            if now and now.forecast and now.side_status is not SideStatus.cancelled
-            else Decimal(0)
-        )
-        realized = sum(
-            (to_eur(fx, e.amount, e.period) for e in ledger.entries(ctx, EntryFilter(initiative=p.id))
-             if e.period.year == year and e.is_synergy),
-            Decimal(0),
-        )  # fmt: skip
-        status = (
-            (now.stage.value + (f" ({now.side_status.value})" if now.side_status else ""))
-            if now
-            else "gone"
-        )
-        rows.append(
-            Comparison(p.id, p.function, p.run_rate_eur, working, realized, p.stage, status)
-        )
-    return rows, _by_function(rows)
+    rows = tuple(
+        Comparison(p.id, p.function, p.run_rate_eur, _working(current.get(p.id), fx),
+                   _realized(ctx, fx, p.id, chosen), p.stage, _status(current.get(p.id)))
+        for p in plan.items
+    )  # fmt: skip
+    return PlanComparison(plan.name, chosen, rows, _by_function(rows))
 
 
-def _by_function(rows: list[Comparison]) -> list[Comparison]:
+def _working(now: Initiative | None, fx: FxTable) -> Decimal:
+    if now is None or now.forecast is None or now.side_status is SideStatus.cancelled:
+        return Decimal(0)
+    return to_eur(fx, now.forecast.run_rate, now.forecast.start)
+
+
+def _realized(ctx: Context, fx: FxTable, initiative_id: str, year: int) -> Decimal:
+    """Synergies booked in `year`, each at its own month's rate (measured, not planned)."""
+    entries = ledger.entries(ctx, EntryFilter(initiative=initiative_id))
+    return sum(
+        (fx.convert(e.amount, "EUR", e.period).result.rounded().amount
+         for e in entries if e.period.year == year and e.is_synergy),
+        Decimal(0),
+    )  # fmt: skip
+
+
+def _status(now: Initiative | None) -> str:
+    if now is None:
+        return "gone"
+    return now.stage.value + (f" ({now.side_status.value})" if now.side_status else "")
+
+
+def _by_function(rows: tuple[Comparison, ...]) -> tuple[Comparison, ...]:
     sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     for r in rows:
         acc = sums[r.function]
         acc[0] += r.plan_run_rate
         acc[1] += r.forecast_run_rate
         acc[2] += r.realized
-    return [Comparison(f, f, a[0], a[1], a[2], "", "") for f, a in sorted(sums.items())]
+    return tuple(Comparison(f, f, a[0], a[1], a[2], "", "") for f, a in sorted(sums.items()))
