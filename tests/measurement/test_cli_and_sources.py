@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 import typer
-from synergies.cli.measure import register
 from typer.testing import CliRunner
 
+from synergies.cli.measure_commands import register
 from synergies.measurement.measure import measure
 from synergies.measurement.result import to_json
 from tests.measurement.hand_case import TABLES
