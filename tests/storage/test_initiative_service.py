@@ -93,7 +93,7 @@ def test_a_cancelled_initiative_is_stuck_until_cleared(example_ctx: Context) -> 
 def test_an_unknown_initiative_says_how_to_list_them(example_ctx: Context) -> None:
     with pytest.raises(NotFound) as error:
         initiatives.advance(example_ctx, "XYZ-1", Stage.L1)
-    assert "synergies initiatives" in (error.value.fix or "")
+    assert error.value.field == "initiative" and "list the initiatives" in (error.value.fix or "")
 
 
 def test_amounts_keep_their_cents(example_ctx: Context) -> None:

@@ -194,7 +194,7 @@ def finish_report(
     if year is not None and year not in realized_years:
         raise InvalidInput(
             f"no realized synergies in {year}",
-            field="--year",
+            field="year",
             fix=f"pick a year from {realized_years[0]} to {realized_years[-1]}"
             if realized_years
             else "record ledger entries first",

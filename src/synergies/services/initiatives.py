@@ -55,9 +55,11 @@ def get(ctx: Context, initiative_id: str) -> Initiative:
 
 
 def _check_refs(conn: Connection, i: Initiative) -> None:
-    if i.function not in alliance_rows.load_functions(conn):
+    functions = alliance_rows.load_functions(conn)
+    if i.function not in functions:
+        known = ", ".join(sorted(functions))
         raise NotFound(
-            f"unknown function {i.function!r}", field="function", fix="see: synergies functions"
+            f"unknown function {i.function!r}", field="function", fix=f"use one of: {known}"
         )
     partners = alliance_rows.load_partners(conn)
     for partner, _ in i.allocation.weights:
@@ -106,7 +108,7 @@ def update_figures(
         raise InvalidInput("run-rate and one-off costs are positive amounts", field="figures")
     if figures.ramp_months < 0:
         raise InvalidInput(
-            "the ramp cannot be negative", field="--ramp", fix="give 0 or more months"
+            "the ramp cannot be negative", field="ramp_months", fix="give 0 or more months"
         )
     return _change(ctx, initiative_id, "initiative.figures", expected_version, forecast=figures)
 
@@ -131,7 +133,9 @@ def approve(
     ctx: Context, initiative_id: str, body: str, on: date, expected_version: int | None = None
 ) -> Initiative:
     if not body.strip():
-        raise InvalidInput("say who approved it", field="--by", fix="e.g. --by 'Alliance Board'")
+        raise InvalidInput(
+            "say who approved it", field="approved_by", fix="name the body, e.g. 'Alliance Board'"
+        )
     return _change(
         ctx, initiative_id, "initiative.approve", expected_version,
         approval=Approval(body.strip(), on),
@@ -202,17 +206,17 @@ def sign_off(
         if partner not in before.partners():
             raise InvalidInput(
                 f"{partner} does not share {initiative_id}",
-                field="--partner",
+                field="partner",
                 fix=f"partners sharing it: {', '.join(before.partners())}",
             )
         if any(s.partner == partner for s in before.signoffs):
-            raise Conflict(f"{partner} has already signed {initiative_id} off", field="--partner")
+            raise Conflict(f"{partner} has already signed {initiative_id} off", field="partner")
         proposed = audit_rows.actors(conn, f"initiative/{initiative_id}", PROPOSING)
         proposers = {before.owner, *proposed}
         if controller.strip().lower() in {p.strip().lower() for p in proposers}:
             raise InvalidInput(
                 f"{controller} proposed {initiative_id} or its figures and cannot sign it off",
-                field="--controller",
+                field="controller",
                 fix="another controller of the partner must sign",
             )
         signature = SignOff(partner, controller.strip(), on)
