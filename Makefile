@@ -1,11 +1,14 @@
 # The two commands: `make demo` (set up, build the example alliance, print its report)
-# and `make test` (set up, lint, type-check, run the whole test suite).
+# and `make test` (set up, lint, type-check, run the whole test suite). `make check` is the
+# quicker inner loop: the same without the slow and Spark tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := sqlite:///.demo/synergies.db
+# Found by the CLI in this folder or a parent, so the README's commands need no --db.
+PROJECT_FILE := .synergies.toml
 
-.PHONY: demo test lint typecheck pytest bench lock clean
+.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "synergies needs Python 3.11+"'
@@ -22,11 +25,15 @@ $(VENV)/.dev: $(VENV)/.runtime
 
 demo: $(VENV)/.runtime
 	rm -rf .demo && mkdir -p .demo
+	@echo '# Written by make demo: synergies commands run here use the demo store.' > $(PROJECT_FILE)
+	@echo 'db = "$(DEMO_DB)"' >> $(PROJECT_FILE)
 	$(BIN)/synergies init --db $(DEMO_DB)
 	$(BIN)/synergies demo --db $(DEMO_DB)
 	$(BIN)/synergies report --db $(DEMO_DB) --year 2015 --by function
 
 test: $(VENV)/.dev lint typecheck pytest
+
+check: $(VENV)/.dev lint typecheck pytest-quick
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -38,13 +45,17 @@ typecheck: $(VENV)/.dev
 pytest: $(VENV)/.dev
 	$(BIN)/pytest -n 2 --dist loadgroup
 
+pytest-quick: $(VENV)/.dev
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow and not spark"
+
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/measure.py
 	$(BIN)/python benchmarks/forecast.py
+	$(BIN)/python benchmarks/startup.py
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock: $(VENV)/.dev
 	$(BIN)/pip freeze --exclude-editable | sort > requirements.lock
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .demo $(PROJECT_FILE) .pytest_cache .mypy_cache .ruff_cache

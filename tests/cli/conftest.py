@@ -22,9 +22,17 @@ Invoke = Callable[..., Result]
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Invoke:
-    """Run `synergies ARGS` in-process through the real entry point; return code and output."""
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Invoke:
+    """Run `synergies ARGS` in-process through the real entry point; return code and output.
+
+    It runs in a temporary folder with a temporary data directory, so neither a project's
+    .synergies.toml nor the user's own store can answer in a test's place.
+    """
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    monkeypatch.chdir(tmp_path)
 
     def invoke(*args: str) -> Result:
         monkeypatch.setattr(sys, "argv", ["synergies", *args])

@@ -17,7 +17,8 @@ DbOption = Annotated[
         "--db",
         envvar="SYNERGIES_DB",
         help="Store URL (any SQLAlchemy URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/"
-        "synergies). Default: $SYNERGIES_DB, else synergies.db in the user's data directory.",
+        "synergies). Default: $SYNERGIES_DB, else the db in the nearest .synergies.toml (this "
+        "folder or a parent), else synergies.db in the user's data directory.",
         show_default=False,
     ),
 ]

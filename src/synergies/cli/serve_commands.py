@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from synergies.api.app import SOURCES_VAR
 from synergies.cli.options import DbOption
 from synergies.domain.errors import InvalidInput
 from synergies.storage import engine
@@ -27,6 +25,11 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    # The server and the API (FastAPI, every router) load only when serving.
+    import uvicorn
+
+    from synergies.api.app import SOURCES_VAR
+
     url = engine.resolve_url(db)
     Store.open(url).engine.dispose()  # refuse a missing or outdated store before listening
     os.environ[engine.ENV_VAR] = url  # each worker opens the store named here

@@ -25,29 +25,24 @@ class Store:
     @classmethod
     def open(cls, db: str | None) -> Store:
         """Open an existing store whose schema is at the newest migration, or say what to do."""
-        url = engines.resolve_url(db)
-        store = cls(engines.make_engine(url))
+        location = engines.locate(db)
+        store = cls(engines.make_engine(location.url))
         try:
-            current = engines.current_revision(store.engine)
+            current = engines.stored_revision(store.engine)
         except OperationalError as exc:
             raise NotFound(
-                f"cannot open the store at {store.url}: {exc.orig}",
-                field="--db",
+                f"cannot open the store at {store.url} (from {location.source}): {exc.orig}",
+                field="db",
                 fix="check the URL, or create a store with: synergies init",
             ) from None
         if current is None:
             raise NotFound(
-                f"no alliance store at {store.url}",
-                field="--db",
-                fix=f"create one with: synergies init --db {url}",
+                f"no alliance store at {store.url} (from {location.source})",
+                field="db",
+                fix=f"create one with: synergies init --db {location.url}",
             )
-        head = engines.head_revision(store.engine)
-        if current != head:
-            raise Conflict(
-                f"the store's schema is at {current}, this version needs {head}",
-                field="--db",
-                fix="run: synergies db upgrade",
-            )
+        if current != engines.HEAD_REVISION:
+            _refuse_if_behind(store, current)
         return store
 
     @classmethod
@@ -58,7 +53,7 @@ class Store:
         if engines.has_tables(store.engine):
             raise Conflict(
                 f"{store.url} already holds tables",
-                field="--db",
+                field="db",
                 fix="use it as it is, run 'synergies db upgrade', or name a new store",
             )
         engines.upgrade(store.engine)
@@ -74,3 +69,14 @@ class Store:
     def reading(self) -> Iterator[Connection]:
         with self.engine.connect() as connection:
             yield connection
+
+
+def _refuse_if_behind(store: Store, current: str) -> None:
+    """Ask the migration scripts (slow: imports Alembic) only when the fast check differs."""
+    head = engines.head_revision(store.engine)
+    if current != head:
+        raise Conflict(
+            f"the store's schema is at {current}, this version needs {head}",
+            field="db",
+            fix="run: synergies db upgrade",
+        )
