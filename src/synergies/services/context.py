@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import StatementError
 
+from synergies.domain.errors import SynergiesError
 from synergies.services.audit import lock_writes, record
 from synergies.services.security import Action, Actor, authorize
 from synergies.storage.store import Store
@@ -31,13 +33,19 @@ class Context:
         if self._conn is not None:
             yield self._conn
             return
-        with self.store.transaction() as conn:
-            lock_writes(conn)
-            self._conn = conn
-            try:
-                yield conn
-            finally:
-                self._conn = None
+        try:
+            with self.store.transaction() as conn:
+                lock_writes(conn)
+                self._conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._conn = None
+        except StatementError as error:
+            # A column type refused a value (storage/types.py): the refusal, not the SQL.
+            if isinstance(error.orig, SynergiesError):
+                raise error.orig from None
+            raise
 
     @property
     def in_transaction(self) -> bool:

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    func,
+    insert,
+    select,
+    type_coerce,
+)
 
 from synergies.domain.calendar import Month
 from synergies.domain.errors import NotFound
@@ -13,8 +23,10 @@ from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.domain.money import Money
 from synergies.storage import tables as t
+from synergies.storage.types import FACTOR, SCALE
 
 L = t.ledger_entries
+SPLIT = 10**9  # see _split: each part's sum stays far inside 64 bits
 
 
 def _entry(r: Any) -> LedgerEntry:
@@ -119,7 +131,9 @@ def sum_entries(
     columns = [L.c.period, L.c.currency, L.c.category, L.c.illustrative]
     if key in SUM_KEYS:
         columns.append(SUM_KEYS[key])
-    query = select(*columns, func.sum(L.c.amount).label("amount")).where(L.c.id > after_id)
+    high, low = _split(L.c.amount)
+    query = select(*columns, func.sum(high).label("high"), func.sum(low).label("low"))
+    query = query.where(L.c.id > after_id)
     if upto_id is not None:
         query = query.where(L.c.id <= upto_id)
     query = query.group_by(*columns)
@@ -132,10 +146,24 @@ def sum_entries(
     return found
 
 
+def _split(units: ColumnElement[Decimal]) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """An amount as high * SPLIT + low, so that summing each part cannot overflow SQLite's
+    64-bit integers (ten amounts at the store's limit already would). Whatever rounding the
+    backend's integer division has, low is defined from the same high, so the parts are exact."""
+    raw = type_coerce(units, BigInteger)
+    high = raw // SPLIT
+    return high, raw - high * SPLIT
+
+
+def _exact_sum(r: dict[str, Any]) -> Decimal:
+    units = int(r["high"]) * SPLIT + int(r["low"])
+    return (Decimal(units) / FACTOR).quantize(SCALE)
+
+
 def _summed(r: dict[str, Any], month: Month) -> LedgerEntry:
     return LedgerEntry(
         partner=r.get("partner") or "", period=month,
-        amount=Money(r["amount"], r["currency"]), category=Category(r["category"]),
+        amount=Money(_exact_sum(r), r["currency"]), category=Category(r["category"]),
         source=EntrySource.entered, author="(sum)", recorded_at=SUMMED_AT,
         initiative_id=r.get("initiative_id"), function=r.get("function"),
         illustrative=r["illustrative"],

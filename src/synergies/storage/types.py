@@ -13,12 +13,17 @@ from synergies.domain.errors import InvalidInput
 
 SCALE = Decimal("0.0001")
 FACTOR = 10_000
+# The largest amount one value may hold, in any currency: 14 digits before the point. Its
+# integer form (x 10,000) fits 64 bits with room to spare; sums are split so they never
+# overflow (storage/ledger_rows.py).
+LIMIT = Decimal("99999999999999.9999")
 
 
 class Amount(TypeDecorator[Decimal]):
     """A money amount stored as an integer count of 1/10,000 units: exact and summable in SQL.
 
-    Holds up to about 9.2e14 units of a currency (enough for yen totals of an alliance).
+    Holds up to LIMIT (about 1e14 units of a currency: yen totals of an alliance fit) and
+    refuses more, naming the limit, rather than fail deep in the store.
     """
 
     impl = BigInteger
@@ -32,6 +37,11 @@ class Amount(TypeDecorator[Decimal]):
             raise InvalidInput(
                 f"{value} has more than 4 decimal places", field="amount", fix="round it"
             )
+        if abs(scaled) > LIMIT:
+            raise InvalidInput(
+                f"{value} is beyond the largest amount the store keeps", field="amount",
+                fix=f"split it: one amount is at most {LIMIT:,}",
+            )  # fmt: skip
         return int(scaled * FACTOR)
 
     def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
