@@ -19,27 +19,40 @@ from pydantic_core import PydanticCustomError
 from synergies.domain.calendar import Month
 from synergies.domain.errors import InvalidInput
 from synergies.domain.money import Money, currency_code, parse_decimal
+from synergies.domain.text import clean_name
 
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 RULE_BROKEN = "invalid_input"  # the pydantic error type of a domain rule's refusal
 
 
-def _ruled_by(check: Callable[[str], object]) -> BeforeValidator:
-    """Check text with the domain's own parser, so every shell gives its words and its fix."""
+def _cleaned_by(clean: Callable[[str], str]) -> BeforeValidator:
+    """Normalise text with the domain's own rule, refusing what it refuses."""
 
     def validate(value: object) -> object:
-        if isinstance(value, str):
-            try:
-                check(value)
-            except InvalidInput as refusal:
-                raise PydanticCustomError(
-                    RULE_BROKEN, "{message} ({fix})", {"message": refusal.message,
-                                                      "fix": refusal.fix or ""},
-                ) from None  # fmt: skip
-        return value
+        if not isinstance(value, str):
+            return value
+        try:
+            return clean(value)
+        except InvalidInput as refusal:
+            raise PydanticCustomError(
+                RULE_BROKEN, "{message} ({fix})", {"message": refusal.message,
+                                                  "fix": refusal.fix or ""},
+            ) from None  # fmt: skip
 
     return BeforeValidator(validate)
 
+
+def _ruled_by(check: Callable[[str], object]) -> BeforeValidator:
+    """Check text with the domain's own parser, so every shell gives its words and its fix."""
+
+    def keep(text: str) -> str:
+        check(text)
+        return text
+
+    return _cleaned_by(keep)
+
+
+_NAME_RULE = _cleaned_by(lambda text: clean_name(text, field="name"))
 
 Code = Annotated[
     str, StringConstraints(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -47,8 +60,10 @@ Code = Annotated[
 Key = Annotated[
     str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 ]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=PRINTABLE)]
-Note = Annotated[str, StringConstraints(max_length=2000, pattern=PRINTABLE)]
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=PRINTABLE), _NAME_RULE
+]
+Note = Annotated[str, StringConstraints(max_length=2000, pattern=PRINTABLE), _NAME_RULE]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), _ruled_by(currency_code)]
 MonthText = Annotated[
     str,

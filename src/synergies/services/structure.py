@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from synergies.domain.agreements import Agreement, ScopeAnswer, decide_scope
@@ -14,6 +14,7 @@ from synergies.domain.org import OrgChart, Person, ReportingLine
 from synergies.domain.ownership import Interest, Shareholding, check_totals, look_through
 from synergies.domain.partners import Partner, find_partner
 from synergies.domain.targets import Target
+from synergies.domain.text import clean_name
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import alliance_rows as rows
@@ -45,6 +46,7 @@ def partner(ctx: Context, code: str) -> Partner:
 
 def add_partner(ctx: Context, partner: Partner) -> None:
     ctx.allow(Action.manage_structure)
+    partner = replace(partner, name=clean_name(partner.name, field="name"))
     with ctx.transaction() as conn:
         if partner.code in rows.load_partners(conn):
             raise Conflict(f"partner {partner.code} already exists", field="code")
@@ -129,6 +131,7 @@ def function(ctx: Context, code: str) -> BusinessFunction:
 
 def add_function(ctx: Context, function: BusinessFunction) -> None:
     ctx.allow(Action.manage_structure)
+    function = replace(function, name=clean_name(function.name, field="name"))
     with ctx.transaction() as conn:
         if function.code in rows.load_functions(conn):
             raise Conflict(f"function {function.code} already exists", field="code")
@@ -149,6 +152,10 @@ def find_person(ctx: Context, query: str) -> Person:
 
 def add_person(ctx: Context, person: Person) -> None:
     ctx.allow(Action.manage_structure)
+    person = replace(
+        person, name=clean_name(person.name, field="name"),
+        title=clean_name(person.title, field="title"),
+    )  # fmt: skip
     with ctx.transaction() as conn:
         if person.id in rows.load_org(conn).people:
             raise Conflict(f"person {person.id} already exists", field="id")
