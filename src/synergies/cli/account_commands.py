@@ -31,10 +31,18 @@ def _token_row(t: ApiToken) -> dict[str, object]:
             "revoked_at": t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""}  # fmt: skip
 
 
-def _password(from_stdin: bool) -> str:
+def _password(from_stdin: bool, prompt: str = "Password", *, confirm: bool = True) -> str:
+    """From standard input (one line each) or a hidden prompt."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
+
+
+PasswordStdin = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password(s) from standard input, a line each."),
+]
+NameArg = Annotated[str, typer.Argument(help="User name (case does not matter).")]
 
 
 @user_app.command("add")
@@ -68,10 +76,67 @@ def list_users(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     emit([_user_row(u) for u in accounts.users(open_context(db))], fmt, title="Users")
 
 
+@user_app.command("passwd")
+def passwd(name: NameArg, password_stdin: PasswordStdin = False, db: DbOption = None) -> None:
+    """Change a password, giving the current one first; the user's web sessions end."""
+    current = _password(password_stdin, "Current password", confirm=False)
+    new = _password(password_stdin, "New password")
+    done = accounts.change_password(open_context(db), name, current, new)
+    console().print(f"changed the password of {done.name}")
+
+
+@user_app.command("reset-password")
+def reset_password(
+    name: NameArg, password_stdin: PasswordStdin = False, db: DbOption = None
+) -> None:
+    """Set a new password for a user who lost theirs; their web sessions end."""
+    done = accounts.reset_password(
+        open_context(db), name, _password(password_stdin, "New password")
+    )
+    console().print(f"reset the password of {done.name}; their sessions are closed")
+
+
+@user_app.command("deactivate")
+def deactivate(name: NameArg, db: DbOption = None) -> None:
+    """Stop a user signing in and revoke all their tokens and sessions."""
+    done = accounts.deactivate(open_context(db), name)
+    console().print(f"deactivated {done.name}; their tokens and sessions are revoked")
+
+
+@user_app.command("activate")
+def activate(name: NameArg, db: DbOption = None) -> None:
+    """Let a deactivated user sign in again (their old tokens stay revoked)."""
+    done = accounts.activate(open_context(db), name)
+    console().print(f"activated {done.name}")
+
+
+@user_app.command("set-role")
+def set_role(
+    name: NameArg,
+    role: Annotated[
+        str,
+        typer.Option(help="alliance admin, function lead, partner controller, clean team, viewer."),
+    ],
+    partner: Annotated[str | None, typer.Option(help="The partner the user works for.")] = None,
+    function: Annotated[
+        list[str] | None, typer.Option(help="A function the user leads (repeat for more).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Change a user's role, partner and functions (the last admin stays an admin)."""
+    ctx = open_context(db)
+    done = accounts.set_role(
+        ctx, name, accounts.role_named(role), partner=partner, functions=function or ()
+    )
+    console().print(f"{done.name} is now {done.role}")
+
+
 @token_app.command("create")
 def create(
     user: Annotated[str, typer.Argument(help="Whose token.")],
-    expires_in: Annotated[str, typer.Option(help="Lifetime: 90m, 12h, 30d, 8w.")] = "30d",
+    expires_in: Annotated[
+        str, typer.Option(help="Lifetime: 90m, 12h, 30d, 8w; at most 90 days.")
+    ] = "30d",
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
     db: DbOption = None,
 ) -> None:
@@ -88,11 +153,14 @@ def create(
 @token_app.command("list")
 def list_tokens(
     user: Annotated[str | None, typer.Option(help="Only this user's tokens.")] = None,
+    all_users: Annotated[
+        bool, typer.Option("--all", help="Every user's tokens (the default without --user).")
+    ] = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Tokens and web sessions (never their secrets)."""
-    found = accounts.tokens(open_context(db), user)
+    found = accounts.tokens(open_context(db), None if all_users else user)
     emit([_token_row(t) for t in found], fmt, title="Tokens")
 
 

@@ -1,20 +1,29 @@
-"""Accounts, API tokens and the lock-out rule for repeated failed logins. Pure: no I/O."""
+"""Accounts, API tokens, the password policy and the lock-out rule for repeated failed
+logins. Pure rules: the only file read is the common-passwords list shipped beside this one."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
+from importlib.resources import files
 
 from synergies.domain.errors import InvalidInput, NotAuthenticated
+from synergies.domain.text import clean_name
 
 MAX_FAILURES = 5  # consecutive failed logins that lock an account ...
 LOCK_TIME = timedelta(minutes=15)  # ... for this long after the last failure
 SESSION_TIME = timedelta(hours=8)
-MIN_PASSWORD = 10
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@ -]{0,99}$")
+# No token lives longer than this, whoever mints it: a leaked secret stops working within
+# a quarter at most, and a long-lived script renews its token on a schedule.
+MAX_TOKEN_LIFE = timedelta(days=90)
+MIN_PASSWORD = 12
+MIN_DISTINCT = 5  # 'aaaaaaaaaaaa' or 'abababababab' are long but guessed at once
+_NAME = re.compile(r"^[^\W_][\w.@ -]{0,99}$")  # \w: letters and digits of any script
 _DURATION = re.compile(r"^(\d{1,4})([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -25,6 +34,7 @@ class Role(StrEnum):
     admin = "alliance admin"  # structure and users
     function_lead = "function lead"  # initiatives of their functions
     controller = "partner controller"  # validates and signs off savings of their own partner
+    approver = "approver"  # records a governing body's approval of initiatives (gate to L3)
     clean_team = "clean team"  # sees every partner's confidential data, changes nothing
     viewer = "viewer"  # reads aggregates
 
@@ -56,27 +66,62 @@ class ApiToken:
     revoked_at: datetime | None = None
 
     def usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and now < self.expires_at
+        # A token made before the cap existed (up to a year) ends at the cap all the same.
+        ends = min(self.expires_at, self.created_at + MAX_TOKEN_LIFE)
+        return self.revoked_at is None and now < ends
 
 
 def user_name(value: str) -> str:
-    name = value.strip()
+    """A user name as stored: NFC, no invisible characters, letters and digits of any script."""
+    name = clean_name(value.strip(), field="name")
     if not _NAME.match(name):
         raise InvalidInput(
             f"{value!r} is not a user name",
             field="name",
-            fix="use 1-100 letters, digits, '.', '_', '@', '-' or spaces, starting with one "
+            fix="use 1-100 letters, digits, '.', '_', '@', '-' or spaces, starting with a "
             "letter or digit",
         )
     return name
 
 
-def check_password(password: str) -> None:
+def name_key(name: str) -> str:
+    """What makes two names the same account: 'ADMIN1' and 'admin1' are one name."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name.strip()).casefold())
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower case (read once, on first use)."""
+    text = files("synergies.domain").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _weakness(password: str, user: str) -> str | None:
+    """Why `password` is too easy to guess for `user`, or None."""
+    folded = password.casefold()
     if len(password) < MIN_PASSWORD:
+        return f"the password has {len(password)} characters, fewer than {MIN_PASSWORD}"
+    if len(set(folded)) < MIN_DISTINCT:
+        return f"the password repeats fewer than {MIN_DISTINCT} different characters"
+    key = name_key(user)
+    if key and (folded == key or (len(key) >= 4 and key in folded)):
+        return "the password holds the user name"
+    common = common_passwords()
+    # 'Password123456!' is 'password' with the digits everyone adds.
+    if folded in common or folded.rstrip("0123456789!?.*#@$ ") in common:
+        return "the password is in the list of common passwords"
+    return None
+
+
+def check_password(password: str, *, user: str) -> None:
+    """Refuse a password that is short, repetitive, the user's name, or a common one."""
+    reason = _weakness(password, user)
+    if reason is not None:
         raise InvalidInput(
-            f"the password has {len(password)} characters",
+            reason,
             field="password",
-            fix=f"use at least {MIN_PASSWORD} characters",
+            fix=f"choose at least {MIN_PASSWORD} characters that are not a common password "
+            "nor your name, e.g. four unrelated words",
         )
 
 
@@ -88,6 +133,28 @@ def parse_duration(text: str, *, field: str = "expires_in") -> timedelta:
             f"{text!r} is not a duration", field=field, fix="write e.g. 90m, 12h, 30d"
         )
     return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+
+
+def token_expiry(now: datetime, life: timedelta, minted_with: ApiToken | None) -> datetime:
+    """When a new token ends: at most MAX_TOKEN_LIFE from now, and never after the API token
+    whose secret asked for it (a leaked token cannot renew itself for ever). A web session,
+    opened with a password, may mint up to the cap."""
+    days = MAX_TOKEN_LIFE.days
+    if not timedelta(0) < life <= MAX_TOKEN_LIFE:
+        raise InvalidInput(
+            f"a token lives at most {days} days",
+            field="expires_in",
+            fix=f"e.g. 30d, at most {days}d",
+        )
+    ends = now + life
+    if minted_with is not None and minted_with.kind == "api" and ends > minted_with.expires_at:
+        raise InvalidInput(
+            f"a token may not outlive the token that creates it (token {minted_with.id} "
+            f"expires {minted_with.expires_at.isoformat(timespec='seconds')})",
+            field="expires_in",
+            fix="ask for a shorter life, or log in with a password to mint a longer one",
+        )
+    return ends
 
 
 def locked_until(failures: Sequence[tuple[datetime, bool]]) -> datetime | None:

@@ -10,9 +10,15 @@ from pydantic import BaseModel, Field, SecretStr
 from synergies.domain.accounts import ApiToken, Role, User
 from synergies.schemas.common import Body, Code, Key
 
-UserName = Annotated[
-    str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@ -]*$")
-]
+# Letters and digits of any script; the domain also refuses invisible characters (NFC).
+NAME_PATTERN = r"^[^\W_][\w.@ -]*$"
+UserName = Annotated[str, Field(min_length=1, max_length=100, pattern=NAME_PATTERN)]
+# The policy itself (common passwords, the user's name) is the domain's: check_password.
+NewPassword = Annotated[
+    SecretStr,
+    Field(min_length=12, max_length=1000,
+          description="At least 12 characters, not a common password nor the user's name."),
+]  # fmt: skip
 Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}[mhdw]$", examples=["30d", "12h"])]
 
 
@@ -24,9 +30,24 @@ class LoginIn(Body):
 class UserIn(Body):
     name: UserName
     role: Role
-    password: SecretStr = Field(min_length=10, max_length=1000)
+    password: NewPassword
     partner: Code | None = None
     functions: list[Key] = Field(default_factory=list, max_length=20)
+
+
+class RoleIn(Body):
+    role: Role
+    partner: Code | None = None
+    functions: list[Key] = Field(default_factory=list, max_length=20)
+
+
+class PasswordChangeIn(Body):
+    current_password: SecretStr = Field(max_length=1000)
+    new_password: NewPassword
+
+
+class PasswordResetIn(Body):
+    password: NewPassword
 
 
 class UserOut(BaseModel):

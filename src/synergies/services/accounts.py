@@ -1,16 +1,20 @@
-"""Accounts: users, their API tokens and web sessions, and login with a lock-out."""
+"""Accounts: users and their lifecycle, API tokens and web sessions, and login with a lock-out.
+
+Every change to an account is audited and goes through here, whichever shell asks for it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
 
 from synergies.domain.accounts import (
     MAX_FAILURES,
@@ -21,17 +25,19 @@ from synergies.domain.accounts import (
     User,
     check_password,
     locked_until,
+    name_key,
+    token_expiry,
     user_name,
 )
 from synergies.domain.errors import Conflict, InvalidInput, NotAuthenticated
 from synergies.domain.partners import find_partner
+from synergies.services.audit import lock_writes
 from synergies.services.context import Context, utc_now
 from synergies.services.security import Action, Actor
 from synergies.storage import account_rows as rows
 from synergies.storage import alliance_rows
 from synergies.storage.store import Store
 
-MAX_TOKEN_LIFE = timedelta(days=366)
 PREFIX = "syn_"
 _hasher = PasswordHasher()
 
@@ -71,6 +77,15 @@ def actor_of(user: User) -> Actor:
     return Actor(user.name, user.role, user.partner, user.functions)
 
 
+def _member(
+    name: str, role: Role, partner: str | None, functions: Sequence[str], created: datetime
+) -> User:
+    return User(
+        name, role, partner.strip().upper() if partner else None,
+        tuple(sorted({f.strip() for f in functions if f.strip()})), True, created,
+    )  # fmt: skip
+
+
 def _check_membership(ctx: Context, user: User) -> None:
     """Every role but admin and clean team belongs to a partner; a function lead leads some."""
     role = user.role
@@ -108,11 +123,8 @@ def add_user(
 ) -> User:
     """Create an account; the password is kept only as an argon2 hash."""
     ctx.allow(Action.manage_users)
-    check_password(password)
-    user = User(
-        user_name(name), role, partner.strip().upper() if partner else None,
-        tuple(sorted({f.strip() for f in functions if f.strip()})), True, ctx.clock(),
-    )  # fmt: skip
+    user = _member(user_name(name), role, partner, functions, ctx.clock())
+    check_password(password, user=user.name)
     with ctx.transaction() as conn:
         _check_membership(ctx, user)
         rows.insert_user(conn, user, _hasher.hash(password))
@@ -128,7 +140,7 @@ def users(ctx: Context) -> list[User]:
 
 def _credentials_of(ctx: Context, owner: str) -> None:
     """One's own credentials are one's own business; anyone else's are an admin's."""
-    own = owner == ctx.actor.name
+    own = name_key(owner) == name_key(ctx.actor.name)
     ctx.allow(Action.manage_own_credentials if own else Action.manage_users)
 
 
@@ -138,31 +150,149 @@ def user(ctx: Context, name: str) -> User:
         return rows.load_user(conn, name)
 
 
+# --- the account lifecycle (alliance admin, but one's own password) ---
+
+
+def _protect_last_admin(conn: Connection, before: User, after: User) -> None:
+    """The alliance keeps at least one active admin, or nobody could manage accounts."""
+    stays = after.role is Role.admin and after.active
+    was_admin = before.role is Role.admin and before.active
+    if was_admin and not stays and rows.count_active_admins(conn) <= 1:
+        raise Conflict(
+            f"{before.name} is the last active alliance admin",
+            field="name",
+            fix="make another user an alliance admin first",
+        )
+
+
+def _change_user(ctx: Context, name: str, action: str, change: Callable[[User], User]) -> User:
+    """Apply `change` to an account in one audited transaction; `active: False` also ends
+    every token and session of the account."""
+    ctx.allow(Action.manage_users)
+    with ctx.transaction() as conn:
+        before = rows.load_user(conn, name)
+        after = change(before)
+        _protect_last_admin(conn, before, after)
+        rows.update_user(conn, after)
+        revoked = [] if after.active else rows.revoke_tokens_of(conn, after.name, ctx.clock())
+        ctx.audit(conn, action, f"user/{after.name}", before,
+                  {"user": after, "tokens_revoked": revoked})  # fmt: skip
+    return after
+
+
+def deactivate(ctx: Context, name: str) -> User:
+    """The user can no longer log in or authenticate; every token and session is revoked."""
+
+    def off(u: User) -> User:
+        if not u.active:
+            raise Conflict(f"{u.name} is already deactivated", field="name")
+        return replace(u, active=False)
+
+    return _change_user(ctx, name, "user.deactivate", off)
+
+
+def activate(ctx: Context, name: str) -> User:
+    """Let a deactivated user log in again (their old tokens stay revoked)."""
+
+    def on(u: User) -> User:
+        if u.active:
+            raise Conflict(f"{u.name} is already active", field="name")
+        return replace(u, active=True)
+
+    return _change_user(ctx, name, "user.activate", on)
+
+
+def set_role(
+    ctx: Context,
+    name: str,
+    role: Role,
+    *,
+    partner: str | None = None,
+    functions: Sequence[str] = (),
+) -> User:
+    """Give a user another role, partner and functions (checked as when it was added)."""
+
+    def changed(u: User) -> User:
+        wanted = replace(_member(u.name, role, partner, functions, u.created_at), active=u.active)
+        _check_membership(ctx, wanted)
+        return wanted
+
+    return _change_user(ctx, name, "user.set-role", changed)
+
+
+def _set_password(conn: Connection, account: User, new: str) -> None:
+    check_password(new, user=account.name)
+    rows.set_password_hash(conn, account.name, _hasher.hash(new))
+
+
+def change_password(
+    ctx: Context, name: str, current: str, new: str, *, keep_session: str | None = None
+) -> User:
+    """Change a password, given the current one; the user's other sessions end.
+
+    A wrong current password counts as a failed login, so it cannot be guessed here either.
+    """
+    _credentials_of(ctx, name)
+    check_password(new, user=name)  # before the attempt counts: a weak choice is no failure
+    attempt, hashed = _admit_attempt(ctx.store, name, ctx.clock())
+    if not _password_matches(hashed, current):
+        raise InvalidInput(
+            "the current password is wrong", field="current_password", fix="type it again"
+        )
+    with ctx.transaction() as conn:
+        rows.mark_succeeded(conn, attempt)
+        account = rows.load_user(conn, name)
+        _set_password(conn, account, new)
+        ended = rows.revoke_tokens_of(conn, account.name, ctx.clock(), kind="session",
+                                      keep=keep_session)  # fmt: skip
+        ctx.audit(conn, "user.password", f"user/{account.name}", after={"sessions_revoked": ended})
+    return account
+
+
+def reset_password(ctx: Context, name: str, new: str) -> User:
+    """An admin sets a new password (the user forgot theirs); the user's sessions end."""
+    ctx.allow(Action.manage_users)
+    with ctx.transaction() as conn:
+        account = rows.load_user(conn, name)
+        _set_password(conn, account, new)
+        ended = rows.revoke_tokens_of(conn, account.name, ctx.clock(), kind="session")
+        ctx.audit(conn, "user.reset-password", f"user/{account.name}",
+                  after={"sessions_revoked": ended})  # fmt: skip
+    return account
+
+
+# --- tokens and sessions ---
+
+
 def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _issue(ctx: Context, owner: str, kind: str, life: timedelta, label: str) -> IssuedToken:
-    now = ctx.clock()
+def _issue(ctx: Context, owner: str, kind: str, expires_at: datetime, label: str) -> IssuedToken:
     token_id = secrets.token_hex(6)
     secret = f"{PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
-    token = ApiToken(token_id, owner, kind, label.strip(), now, now + life)
+    token = ApiToken(token_id, owner, kind, label.strip(), ctx.clock(), expires_at)
     with ctx.transaction() as conn:
         rows.insert_token(conn, token, _secret_hash(secret))
         ctx.audit(conn, f"{kind}.create", f"token/{token_id}", after=token)
     return IssuedToken(token, secret)
 
 
-def create_token(ctx: Context, owner: str, expires_in: timedelta, label: str = "") -> IssuedToken:
-    """A bearer token for scripts, expiring after `expires_in` (at most a year)."""
+def create_token(
+    ctx: Context,
+    owner: str,
+    expires_in: timedelta,
+    label: str = "",
+    *,
+    minted_with: ApiToken | None = None,
+) -> IssuedToken:
+    """A bearer token for scripts, living `expires_in` (at most MAX_TOKEN_LIFE, and never
+    past the API token `minted_with`, if that is what asked for it)."""
     _credentials_of(ctx, owner)
-    if not timedelta(0) < expires_in <= MAX_TOKEN_LIFE:
-        raise InvalidInput(
-            "a token lives between a minute and a year", field="expires_in", fix="e.g. 30d"
-        )
+    ends = token_expiry(ctx.clock(), expires_in, minted_with)
     with ctx.transaction() as conn:
-        rows.load_user(conn, owner)
-        return _issue(ctx, owner, "api", expires_in, label)
+        account = rows.load_user(conn, owner)
+        return _issue(ctx, account.name, "api", ends, label)
 
 
 def tokens(ctx: Context, owner: str | None = None) -> list[ApiToken]:
@@ -172,7 +302,7 @@ def tokens(ctx: Context, owner: str | None = None) -> list[ApiToken]:
     else:
         _credentials_of(ctx, owner)
     with ctx.reading() as conn:
-        return rows.load_tokens(conn, owner)
+        return rows.load_tokens(conn, None if owner is None else rows.load_user(conn, owner).name)
 
 
 def revoke_token(ctx: Context, token_id: str) -> ApiToken:
@@ -187,6 +317,9 @@ def revoke_token(ctx: Context, token_id: str) -> ApiToken:
     return after
 
 
+# --- logging in ---
+
+
 def _password_matches(hashed: str | None, password: str) -> bool:
     try:
         return _hasher.verify(hashed or _dummy_hash(), password) and hashed is not None
@@ -194,29 +327,36 @@ def _password_matches(hashed: str | None, password: str) -> bool:
         return False
 
 
+def _admit_attempt(store: Store, name: str, now: datetime) -> tuple[int, str | None]:
+    """Decide on the lock and count the attempt as failed, in one write transaction, before
+    any password is verified: concurrent tries queue on the store's write lock, so at most
+    MAX_FAILURES wrong passwords are ever checked before the lock. The attempt's id (to mark
+    it a success) and the password hash of the account, if it is active."""
+    with store.transaction() as conn:
+        lock_writes(conn)
+        until = locked_until(rows.recent_attempts(conn, name, MAX_FAILURES))
+        if until is not None and now < until:
+            raise LockedOut(
+                f"{MAX_FAILURES} failed logins in a row: {name} is locked",
+                field="name",
+                fix=f"try again after {until.isoformat(timespec='seconds')}",
+            )
+        return rows.record_attempt(conn, name, now, False), rows.password_hash(conn, name)
+
+
 def login(
     store: Store, name: str, password: str, clock: Callable[[], datetime] = utc_now
 ) -> tuple[User, IssuedToken]:
     """Open a web session; after repeated failures the account is locked for a while."""
     now = clock()
-    with store.reading() as conn:
-        until = locked_until(rows.recent_attempts(conn, name, MAX_FAILURES))
-        hashed = rows.password_hash(conn, name)
-    if until is not None and now < until:
-        raise LockedOut(
-            f"{MAX_FAILURES} failed logins in a row: {name} is locked",
-            field="name",
-            fix=f"try again after {until.isoformat(timespec='seconds')}",
-        )
-    matched = _password_matches(hashed, password)
-    with store.transaction() as conn:
-        rows.record_attempt(conn, name, now, matched)
-    if not matched:
+    attempt, hashed = _admit_attempt(store, name, now)
+    if not _password_matches(hashed, password):
         raise NotAuthenticated("wrong user name or password", fix="check both and try again")
-    with store.reading() as conn:
+    with store.transaction() as conn:
+        rows.mark_succeeded(conn, attempt)
         account = rows.load_user(conn, name)
     ctx = Context(store, actor_of(account), clock)
-    return account, _issue(ctx, name, "session", SESSION_TIME, "web session")
+    return account, _issue(ctx, account.name, "session", now + SESSION_TIME, "web session")
 
 
 def _lookup(store: Store, secret: str) -> tuple[ApiToken | None, User | None]:

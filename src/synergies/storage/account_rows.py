@@ -1,13 +1,14 @@
-"""Rows <-> accounts, API tokens and login attempts."""
+"""Rows <-> accounts, API tokens and login attempts. Users are found by their name key
+(casefold of NFC), so 'ADA.ADMIN' finds 'ada.admin' and cannot be created beside it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from synergies.domain.accounts import ApiToken, Role, User
+from synergies.domain.accounts import ApiToken, Role, User, name_key
 from synergies.domain.errors import Conflict, NotFound
 from synergies.storage import tables as t
 
@@ -22,30 +23,64 @@ def load_users(conn: Connection) -> list[User]:
     return [_user(r) for r in rows]
 
 
+def find_user(conn: Connection, name: str) -> User | None:
+    query = select(t.users).where(t.users.c.name_key == name_key(name))
+    row = conn.execute(query).mappings().one_or_none()
+    return None if row is None else _user(row)
+
+
 def load_user(conn: Connection, name: str) -> User:
-    row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().one_or_none()
-    if row is None:
+    found = find_user(conn, name)
+    if found is None:
         raise NotFound(
             f"unknown user {name!r}", field="user", fix="list the users to find the name"
         )
-    return _user(row)
+    return found
 
 
 def password_hash(conn: Connection, name: str) -> str | None:
-    query = select(t.users.c.password_hash).where(t.users.c.name == name, t.users.c.active)
+    """The hash of an active account's password; None for unknown or deactivated ones."""
+    query = select(t.users.c.password_hash).where(
+        t.users.c.name_key == name_key(name), t.users.c.active
+    )
     return conn.execute(query).scalar_one_or_none()
 
 
 def insert_user(conn: Connection, user: User, hashed: str) -> None:
-    if conn.execute(select(t.users.c.name).where(t.users.c.name == user.name)).first():
-        raise Conflict(f"user {user.name} already exists", field="name", fix="choose another name")
+    taken = find_user(conn, user.name)
+    if taken is not None:
+        raise Conflict(
+            f"user {user.name} already exists"
+            + ("" if taken.name == user.name else f" (as {taken.name}: names ignore case)"),
+            field="name",
+            fix="choose another name",
+        )
     conn.execute(
         insert(t.users).values(
-            name=user.name, role=user.role.value, partner=user.partner,
-            functions=",".join(user.functions), password_hash=hashed, active=user.active,
-            created_at=user.created_at,
+            name=user.name, name_key=name_key(user.name), role=user.role.value,
+            partner=user.partner, functions=",".join(user.functions), password_hash=hashed,
+            active=user.active, created_at=user.created_at,
         )
     )  # fmt: skip
+
+
+def update_user(conn: Connection, user: User) -> None:
+    """Role, partner, functions and whether the account is active."""
+    conn.execute(
+        update(t.users).where(t.users.c.name == user.name).values(
+            role=user.role.value, partner=user.partner, functions=",".join(user.functions),
+            active=user.active,
+        )
+    )  # fmt: skip
+
+
+def set_password_hash(conn: Connection, name: str, hashed: str) -> None:
+    conn.execute(update(t.users).where(t.users.c.name == name).values(password_hash=hashed))
+
+
+def count_active_admins(conn: Connection) -> int:
+    query = select(func.count()).where(t.users.c.role == Role.admin.value, t.users.c.active)
+    return int(conn.execute(query).scalar_one())
 
 
 def _token(r: Any) -> ApiToken:
@@ -99,15 +134,35 @@ def revoke_token(conn: Connection, token_id: str, at: datetime) -> None:
     )
 
 
-def record_attempt(conn: Connection, name: str, at: datetime, succeeded: bool) -> None:
-    conn.execute(insert(t.login_attempts).values(user=name, at=at, succeeded=succeeded))
+def revoke_tokens_of(
+    conn: Connection, user: str, at: datetime, *, kind: str | None = None, keep: str | None = None
+) -> list[str]:
+    """Revoke every live token (of `kind`, if given) of `user` but `keep`; their ids."""
+    live = [
+        tok.id for tok in load_tokens(conn, user, kind)
+        if tok.revoked_at is None and tok.expires_at > at and tok.id != keep
+    ]  # fmt: skip
+    for token_id in live:
+        revoke_token(conn, token_id, at)
+    return live
+
+
+def record_attempt(conn: Connection, name: str, at: datetime, succeeded: bool) -> int:
+    """Count an attempt under the name's key; its id, to mark it a success afterwards."""
+    query = insert(t.login_attempts).values(user=name_key(name), at=at, succeeded=succeeded)
+    return int(conn.execute(query.returning(t.login_attempts.c.id)).scalar_one())
+
+
+def mark_succeeded(conn: Connection, attempt: int) -> None:
+    query = update(t.login_attempts).where(t.login_attempts.c.id == attempt)
+    conn.execute(query.values(succeeded=True))
 
 
 def recent_attempts(conn: Connection, name: str, count: int) -> list[tuple[datetime, bool]]:
-    """The newest `count` attempts for `name`, newest first."""
+    """The newest `count` attempts for `name` (by key), newest first."""
     query = (
         select(t.login_attempts.c.at, t.login_attempts.c.succeeded)
-        .where(t.login_attempts.c.user == name)
+        .where(t.login_attempts.c.user == name_key(name))
         .order_by(t.login_attempts.c.id.desc())
         .limit(count)
     )

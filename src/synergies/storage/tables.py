@@ -274,6 +274,8 @@ users = Table(
     "users",
     metadata,
     Column("name", String(200), primary_key=True),
+    # casefold(NFC(name)), unique: 'ADMIN1' cannot sit beside 'admin1' (domain name_key).
+    Column("name_key", String(200), nullable=False, index=True, unique=True),
     Column("role", String(30), nullable=False),
     Column("partner", ForeignKey("partners.code")),
     Column("functions", Text, nullable=False, default=""),  # comma-separated function codes

@@ -12,6 +12,7 @@ from synergies.domain.accounts import parse_duration
 from synergies.schemas.accounts import (
     IssuedTokenOut,
     LoginIn,
+    PasswordChangeIn,
     SessionOut,
     TokenIn,
     TokenOut,
@@ -49,19 +50,38 @@ def me(ctx: ContextDep) -> UserOut:
     return UserOut.of(accounts.user(ctx, ctx.actor.name))
 
 
+@router.post("/password")
+def change_password(ctx: ContextDep, session: Session, body: PasswordChangeIn) -> UserOut:
+    """Change your password, giving the current one; your other web sessions end. A wrong
+    current password counts as a failed login."""
+    changed = accounts.change_password(
+        ctx, ctx.actor.name, body.current_password.get_secret_value(),
+        body.new_password.get_secret_value(), keep_session=session.token.id,
+    )  # fmt: skip
+    return UserOut.of(changed)
+
+
 @router.get("/tokens")
 def list_tokens(
-    ctx: ContextDep, user: Annotated[UserName | None, Query()] = None
+    ctx: ContextDep,
+    user: Annotated[UserName | None, Query(description="Another user's (alliance admin).")] = None,
+    all_users: Annotated[
+        bool, Query(alias="all", description="Every user's tokens (alliance admin).")
+    ] = False,
 ) -> list[TokenOut]:
-    """Your tokens and sessions, or another user's (alliance admin)."""
-    return [TokenOut.of(t) for t in accounts.tokens(ctx, user or ctx.actor.name)]
+    """Your tokens and sessions, another user's, or everyone's (alliance admin)."""
+    owner = None if all_users else (user or ctx.actor.name)
+    return [TokenOut.of(t) for t in accounts.tokens(ctx, owner)]
 
 
 @router.post("/tokens", status_code=201)
-def create_token(ctx: ContextDep, body: TokenIn) -> IssuedTokenOut:
-    """A bearer token for scripts; its secret is in this answer only."""
+def create_token(ctx: ContextDep, session: Session, body: TokenIn) -> IssuedTokenOut:
+    """A bearer token for scripts, living at most 90 days, and never longer than the token
+    that asks for it; its secret is in this answer only."""
     life = parse_duration(body.expires_in, field="expires_in")
-    issued = accounts.create_token(ctx, body.user or ctx.actor.name, life, body.label)
+    issued = accounts.create_token(
+        ctx, body.user or ctx.actor.name, life, body.label, minted_with=session.token
+    )
     return IssuedTokenOut(token=TokenOut.of(issued.token), secret=issued.secret)
 
 
