@@ -86,3 +86,13 @@ def test_at_risk_does_not_block_a_gate() -> None:
 
 def test_advancing_bumps_the_version() -> None:
     assert advance(idea(), Stage.L1).version == 2
+
+
+def test_l5_needs_sign_offs_from_different_people() -> None:
+    one_person = (
+        SignOff("RENAULT", "Ada Admin", date(2017, 2, 1)),
+        SignOff("NISSAN", "ada admin", date(2017, 2, 1)),
+    )
+    executed = idea(stage=Stage.L4, forecast=FIGURES, locked_plan=FIGURES, signoffs=one_person)
+    with pytest.raises(GateRefused, match="different people"):
+        advance(executed, Stage.L5)

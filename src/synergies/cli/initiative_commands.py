@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -10,10 +14,11 @@ from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
 from synergies.domain.allocation import AllocationMethod, parse_allocation
 from synergies.domain.calendar import Month, parse_date
-from synergies.domain.errors import InvalidInput
+from synergies.domain.errors import InvalidInput, NotAuthenticated
 from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
 from synergies.domain.money import Money, parse_decimal
 from synergies.services import initiatives as service
+from synergies.services.context import Context
 from synergies.services.initiatives import InitiativeFilter
 
 initiative_app = typer.Typer(
@@ -140,18 +145,65 @@ def advance(
     console().print(f"{done.id} is now at {done.stage} ({done.stage.label})")
 
 
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="USER",
+        help="Act as this user account, not as the local operator: its token from "
+        "$SYNERGIES_TOKEN, else its password from $SYNERGIES_PASSWORD, else asked for "
+        "(hidden). A session opened by the password is closed when the command ends.",
+    ),
+]
+
+
+@contextmanager
+def _acting(db: str | None, as_user: str | None) -> Iterator[Context]:
+    """The local operator's context, or that of the authenticated account `as_user`."""
+    local = open_context(db)
+    if as_user is None:
+        yield local
+        return
+    from synergies.services import accounts
+
+    token = os.environ.get("SYNERGIES_TOKEN")
+    if token:
+        actor = accounts.authenticate(local.store, token).actor
+        if actor.name.casefold() != as_user.strip().casefold():
+            raise NotAuthenticated(
+                f"$SYNERGIES_TOKEN belongs to {actor.name}, not {as_user}",
+                field="as_user",
+                fix="give that user's own token, or unset it to be asked for the password",
+            )
+        yield Context(local.store, actor)
+        return
+    password = os.environ.get("SYNERGIES_PASSWORD") or getpass.getpass(f"password of {as_user}: ")
+    account, session = accounts.login(local.store, as_user.strip(), password)
+    acting = Context(local.store, accounts.actor_of(account))
+    try:
+        yield acting
+    finally:
+        accounts.revoke_token(acting, session.token.id)
+
+
 @initiative_app.command("approve")
 def approve(
     initiative_id: IdArgument,
     by: Annotated[str, typer.Option("--by", help="Approving body, e.g. 'Alliance Board'.")],
     on: Annotated[str | None, typer.Option(help="Approval date. Default: today.")] = None,
+    as_user: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Record the approval an initiative needs for L3."""
+    """Record the approval an initiative needs for L3 (at L2).
+
+    Needs the approve right (role approver, or an alliance admin) and no part in the
+    initiative: not its owner, nor who created it or set its figures. Dated today or up to
+    400 days back. A change of the figures before the plan is locked lapses it."""
     from datetime import date
 
     day = parse_date(on, field="--on") if on else date.today()
-    done = service.approve(open_context(db), initiative_id.upper(), by, day)
+    with _acting(db, as_user) as ctx:
+        done = service.approve(ctx, initiative_id.upper(), by, day)
     console().print(f"{done.id} approved by {by} on {day.isoformat()}")
 
 
@@ -185,18 +237,31 @@ def probability(
 def sign_off(
     initiative_id: IdArgument,
     partner: Annotated[str, typer.Option(help="Partner whose controller signs.")],
-    controller: Annotated[str, typer.Option(help="Name of the signing controller.")],
+    as_user: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            metavar="USER",
+            help="The signing controller's account (the local operator cannot sign): its "
+            "token from $SYNERGIES_TOKEN, else its password from $SYNERGIES_PASSWORD, else "
+            "asked for (hidden).",
+        ),
+    ],
     on: Annotated[str | None, typer.Option(help="Date. Default: today.")] = None,
     db: DbOption = None,
 ) -> None:
-    """A partner's controller signs the realized saving off (L5 needs every sharing partner)."""
+    """A partner's controller signs the executed saving off at L4 (L5 needs every partner).
+
+    The signer is the authenticated USER: a partner controller of PARTNER who is not the
+    initiative's owner, creator, figure setter or approver, and has not signed it for the
+    other partner. Dated between its entering L4 (and its figures' start and last change)
+    and today, at most 400 days ago. A change of the figures lapses every sign-off."""
     from datetime import date
 
     day = parse_date(on, field="--on") if on else date.today()
-    done = service.sign_off(
-        open_context(db), initiative_id.upper(), partner.upper(), controller, day
-    )
-    console().print(f"{done.id}: signed off for {partner.upper()} by {controller}")
+    with _acting(db, as_user) as ctx:
+        done = service.sign_off(ctx, initiative_id.upper(), partner.upper(), day)
+    console().print(f"{done.id}: signed off for {partner.upper()} by {ctx.actor.name}")
 
 
 @initiative_app.command("status")

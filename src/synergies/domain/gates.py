@@ -40,13 +40,20 @@ def _needs_all_signoffs(i: Initiative) -> str | None:
     return None
 
 
+def _needs_distinct_signers(i: Initiative) -> str | None:
+    signers = [s.controller.strip().casefold() for s in i.signoffs]
+    if len(set(signers)) < len(signers):
+        return "sign-offs by different people (one person signed for two partners)"
+    return None
+
+
 REQUIREMENTS: dict[Stage, tuple[Requirement, ...]] = {
     Stage.L0: (),
     Stage.L1: (_needs_owner,),
     Stage.L2: (_needs_business_case,),
     Stage.L3: (_needs_approval, _needs_locked_plan),
     Stage.L4: (),
-    Stage.L5: (_needs_all_signoffs,),
+    Stage.L5: (_needs_all_signoffs, _needs_distinct_signers),
 }
 
 

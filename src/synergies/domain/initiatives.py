@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 from synergies.domain.allocation import AllocationRule
 from synergies.domain.calendar import Month
+from synergies.domain.errors import InvalidInput
 from synergies.domain.money import Money
 
 
@@ -75,6 +76,29 @@ class SignOff:
     partner: str
     controller: str
     on: date
+
+
+# How far back a sign-off or an approval may be dated: a year's close and its audit, with a
+# margin. Older papers are not evidence of the figures as they stand today.
+LOOKBACK = timedelta(days=400)
+
+
+def dated_within(on: date, earliest: date, today: date, *, what: str, field: str) -> None:
+    """Refuse a date in the future, before `earliest`, or more than `LOOKBACK` ago."""
+    floor = max(earliest, today - LOOKBACK)
+    if on > today:
+        raise InvalidInput(
+            f"{what} dated {on.isoformat()} is in the future",
+            field=field,
+            fix=f"date it {today.isoformat()} or earlier",
+        )
+    if on < floor:
+        raise InvalidInput(
+            f"{what} dated {on.isoformat()} is before {floor.isoformat()}",
+            field=field,
+            fix=f"date it between {floor.isoformat()} and {today.isoformat()} (not before the "
+            f"figures it covers, nor more than {LOOKBACK.days} days ago)",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import StatementError
 
 from synergies.domain.errors import SynergiesError
 from synergies.services.audit import lock_writes, record
-from synergies.services.security import Action, Actor, authorize
+from synergies.services.security import ANY, Action, Actor, Scope, authorize
 from synergies.storage.store import Store
 
 
@@ -61,8 +61,9 @@ class Context:
             yield conn
 
     def allow(
-        self, action: Action, *, partner: str | None = None, function: str | None = None
-    ) -> None:
+        self, action: Action, *, partner: str | Scope | None = ANY,
+        function: str | Scope | None = ANY,
+    ) -> None:  # fmt: skip
         authorize(self.actor, action, partner=partner, function=function)
 
     def audit(self, conn: Connection, action: str, subject: str, before: object = None,

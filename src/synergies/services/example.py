@@ -42,7 +42,7 @@ def load_example(ctx: Context) -> Loaded:
         structure.add_fx_rates(ctx, example.fx_rates(), example.FX_SOURCE)
         seeds = example_initiatives.initiatives()
         for initiative in seeds:
-            initiatives.create(ctx, initiative)
+            initiatives.record_example(ctx, initiative)  # invented history, labelled as such
         pairs = [*published.entries(seeds), *published.one_off_costs(seeds)]
         outcome = ledger.add_many(
             ctx, [e for e, _ in pairs], [k for _, k in pairs], "example alliance"

@@ -63,6 +63,8 @@ class _References:
 
 
 def add(ctx: Context, entry: LedgerEntry) -> LedgerEntry:
+    """Append one entry, recorded by someone of its partner (and, for a lead, its function)."""
+    ctx.allow(Action.record_ledger)  # the role, before any look-up on the caller's behalf
     with ctx.transaction() as conn:
         full = _References(conn).complete(entry)
         ctx.allow(Action.record_ledger, partner=full.partner, function=full.function)
@@ -82,6 +84,7 @@ def add_many(ctx: Context, batch: list[LedgerEntry], keys: list[str], label: str
     """Append a batch all or nothing; an entry whose key is already stored is skipped."""
     if len(set(keys)) != len(keys):
         raise InvalidInput("the batch repeats an import key", field="import_key")
+    ctx.allow(Action.record_ledger)
     with ctx.transaction() as conn:
         known = ledger_rows.known_import_keys(conn, keys)
         fresh = [(e, k) for e, k in zip(batch, keys, strict=True) if k not in known]
@@ -99,6 +102,8 @@ def add_many(ctx: Context, batch: list[LedgerEntry], keys: list[str], label: str
 
 
 def reverse(ctx: Context, entry_id: int, reason: str) -> LedgerEntry:
+    """Record the exact opposite of an entry; only who may record the original may reverse it."""
+    ctx.allow(Action.record_ledger)
     with ctx.transaction() as conn:
         original = ledger_rows.load_entry(conn, entry_id)
         ctx.allow(Action.record_ledger, partner=original.partner, function=original.function)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.calendar import Month
@@ -139,6 +139,20 @@ def insert_signoff(conn: Connection, initiative_id: str, s: SignOff) -> None:
             initiative=initiative_id, partner=s.partner, controller=s.controller, on=s.on
         )
     )
+
+
+def delete_signoffs(conn: Connection, initiative_id: str) -> None:
+    """Drop an initiative's sign-offs: they lapse when the figures they signed change."""
+    conn.execute(delete(t.signoffs).where(t.signoffs.c.initiative == initiative_id))
+
+
+def entered_at(conn: Connection, initiative_id: str, stage: str) -> datetime | None:
+    """When the initiative last entered `stage`, if it ever did."""
+    query = select(func.max(t.stage_history.c.at)).where(
+        t.stage_history.c.initiative == initiative_id, t.stage_history.c.to_stage == stage
+    )
+    found: datetime | None = conn.execute(query).scalar_one()
+    return found
 
 
 def record_stage_change(

@@ -97,7 +97,11 @@ def approve(
     ctx: ContextDep, initiative_id: IdPath, body: ApprovalIn, version: IfMatch,
     response: Response,
 ) -> InitiativeOut:  # fmt: skip
-    """Record who approved it and when (e.g. the Alliance Board)."""
+    """Record who approved it and when (e.g. the Alliance Board), at L2, for L3.
+
+    Needs the approve right (an approver, or an alliance admin) and no part in the initiative
+    (owner, proposer, figures); dated today or up to 400 days back, not before its creation.
+    A change of the figures before the plan is locked lapses the approval."""
     done = service.approve(ctx, initiative_id.upper(), body.body, body.on, version)
     return _tagged(response, done)
 
@@ -133,10 +137,13 @@ def set_probability(
 def sign_off(
     ctx: ContextDep, initiative_id: IdPath, body: SignOffIn, version: IfMatch, response: Response
 ) -> InitiativeOut:
-    """Sign the realized saving off for your partner; you are the signing controller."""
-    done = service.sign_off(
-        ctx, initiative_id.upper(), body.partner.upper(), ctx.actor.name, body.on, version
-    )
+    """Sign the executed saving off for your partner at L4; you are the signing controller.
+
+    Only a partner controller of that partner, with no part in the initiative (owner,
+    proposer, figures, approval) and not its signer for another partner; dated between its
+    entering L4 (and its figures' start and last change) and today, at most 400 days ago.
+    A change of the figures lapses every sign-off."""
+    done = service.sign_off(ctx, initiative_id.upper(), body.partner.upper(), body.on, version)
     return _tagged(response, done)
 
 
