@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from synergies.api.app import create_app
+from synergies.api.routes import measurements as route
+from synergies.services import measurement as service
 from synergies.storage.store import Store
 from tests.api.conftest import SOURCE
 
@@ -40,8 +44,54 @@ def test_a_controller_cannot_post_another_partners_lines(client: TestClient, as_
     got = client.post(
         "/measurements", json={"source": SOURCE}, headers=as_role["renault_controller"]
     )
-    assert got.status_code == 403 and "NISSAN" in got.json()["detail"]
+    assert got.status_code == 403 and got.json()["field"] == "partner"
     assert client.get("/measurements", headers=as_role["admin"]).json()["total"] == 0
+
+
+@pytest.mark.parametrize("role", ["renault_controller", "lead", "nissan_viewer"])
+def test_who_may_not_post_is_refused_before_any_file_is_read(
+    client: TestClient, as_role: dict, role: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A controller may record its own partner's entries, a lead its function's; a source may
+    hold any partner's and function's lines, so posting one is checked before reading it."""
+    touched: list[str] = []
+    monkeypatch.setattr(route, "resolve_source", lambda *a: touched.append("folder"))
+    monkeypatch.setattr(service, "measure", lambda *a, **k: touched.append("measure"))
+    got = client.post("/measurements", json={"source": SOURCE}, headers=as_role[role])
+    assert got.status_code == 403 and touched == []
+
+
+def test_runs_show_no_server_path(client: TestClient, as_role: dict, sources: Path) -> None:
+    posted = client.post("/measurements", json={"source": SOURCE}, headers=as_role["admin"])
+    run = client.get(f"/measurements/{posted.json()['run_id']}", headers=as_role["nissan_viewer"])
+    listed = client.get("/measurements", headers=as_role["nissan_viewer"])
+    for text in (run.text, listed.text, posted.text):
+        assert str(sources) not in text and str(sources.resolve()) not in text
+    shown = run.json()
+    assert shown["source"] == SOURCE and shown["fingerprint"]["source"] == SOURCE
+    files = shown["fingerprint"]["tables"]["purchase_lines"]["files"]
+    assert [f["path"] for f in files] == ["purchase_lines.csv"] and len(files[0]["sha256"]) == 64
+
+
+def test_the_same_content_under_a_new_folder_adds_nothing(
+    api_store: Store, as_role: dict, sources: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "sources"
+    shutil.copytree(sources / SOURCE, root / "2016" / "purchases")
+    shutil.copytree(sources / SOURCE, root / "purchases-resent")
+    admin = as_role["admin"]
+    with TestClient(create_app(api_store, root)) as client:
+        first = client.post("/measurements", json={"source": "2016/purchases"}, headers=admin)
+        ledger = client.get("/ledger?source=measured&limit=1", headers=admin).json()["total"]
+        again = client.post("/measurements", json={"source": "purchases-resent"}, headers=admin)
+        assert again.status_code == 200, again.text
+        assert again.json()["unchanged"] and again.json()["entries_added"] == 0
+        assert again.json()["run_id"] == first.json()["run_id"]
+        assert again.json()["posted_from"] == "2016/purchases"
+        assert (
+            client.get("/ledger?source=measured&limit=1", headers=admin).json()["total"] == ledger
+        )
+        assert client.get("/measurements", headers=admin).json()["total"] == 1
 
 
 def test_paths_outside_the_sources_folder_are_refused(client: TestClient, as_role: dict) -> None:

@@ -4,12 +4,15 @@ source, confidentiality of line-level detail. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import csv
+import shutil
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from synergies.domain.errors import NotFound
+from synergies.domain.accounts import Role
+from synergies.domain.errors import NotFound, PermissionDenied
 from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.measurement.generate import generate_purchases
@@ -17,6 +20,8 @@ from synergies.measurement.result import to_json
 from synergies.services import ledger, measurement
 from synergies.services.context import Context
 from synergies.services.ledger import EntryFilter
+from synergies.services.security import Actor
+from synergies.storage import measurement_rows
 from tests.measurement.hand_case import write_hand_case
 
 
@@ -132,9 +137,95 @@ def test_line_level_detail_is_kept_per_partner(example_ctx: Context, source: Pat
     outcome = measurement.post_source(example_ctx, source)
     detail = measurement.run_detail(example_ctx, outcome.run_id or 0, "nissan")
     assert all(line["partner"] == "NISSAN" for line in detail["double_claimed_lines"])
-    assert set(detail) == {"double_claimed_lines", "leakage", "unmeasurable"}
+    assert set(detail) == {
+        "double_claimed_lines", "leakage", "unmeasurable", "by_month", "by_fiscal_year"
+    }  # fmt: skip
+    by_year, by_month = detail["by_fiscal_year"], detail["by_month"]
+    claimed = sum(r["lines_claimed"] for r in by_month)
+    assert claimed > 0 and sum(r["lines_claimed"] for r in by_year) == claimed
     summary = measurement.run(example_ctx, outcome.run_id or 0).summary
     assert "double_claimed_lines" not in summary and "lineage" not in summary
+
+
+CONFIDENTIAL = {"leakage", "unmeasurable", "double_claimed_lines", "lines_measured"}
+
+
+def _keys(document: object) -> set[str]:
+    if isinstance(document, dict):
+        return set(document) | {k for v in document.values() for k in _keys(v)}
+    if isinstance(document, list):
+        return {k for v in document for k in _keys(v)}
+    return set()
+
+
+def test_the_stored_summary_holds_no_partner_confidential_figure(
+    example_ctx: Context, source: Path
+) -> None:
+    """Not by partner, and not as an alliance total either: a total less one partner's own
+    detail would be the other partner's figure."""
+    outcome = measurement.post_source(example_ctx, source)
+    summary = measurement.run(example_ctx, outcome.run_id or 0).summary
+    assert _keys(summary) & CONFIDENTIAL == set()
+    assert summary["by_partner"] and summary["hard_savings"]["net"]
+    nissan = measurement.run_detail(example_ctx, outcome.run_id or 0, "NISSAN")
+    assert any(Decimal(r["leakage"]["amount"]) for r in nissan["by_month"])
+
+
+def test_a_run_shows_no_absolute_path(example_ctx: Context, source: Path) -> None:
+    outcome = measurement.post_source(example_ctx, source)
+    run = measurement.run(example_ctx, outcome.run_id or 0)
+    assert run.source == "src" and run.fingerprint["source"] == "src"
+    files = run.fingerprint["tables"]["purchase_lines"]["files"]
+    assert files[0]["path"] == "purchase_lines.csv"
+    assert str(source.parent) not in repr(run) and str(source.parent) not in repr(
+        measurement.runs(example_ctx)
+    )
+
+
+def test_runs_stored_before_the_rules_are_shown_by_them(example_ctx: Context) -> None:
+    """A run posted by an earlier version kept absolute paths and confidential totals."""
+    with example_ctx.transaction() as conn:
+        run_id = measurement_rows.insert_run(
+            conn, source="/srv/sources/acme", fingerprint_hash="0" * 64,
+            fingerprint={"source": "/srv/sources/acme", "tables": {"purchase_lines": {
+                "rows": 3, "files": [{"path": "/srv/sources/acme/purchase_lines.csv"}]}}},
+            method_version="m 1", query="{}", reporting_currency="EUR",
+            posted_at=datetime(2016, 3, 1, tzinfo=UTC), actor="old", summary={
+                "lines_read": 3, "leakage": {"amount": "1.00"}, "unmeasurable": {"x": 1},
+                "by_month": [{"month": "2015-01", "lines_claimed": 3, "lines_measured": 2,
+                              "leakage": {"lines": 1, "amount": "1.00"}}],
+            },
+        )  # fmt: skip
+    run = measurement.run(example_ctx, run_id)
+    assert "/srv" not in repr(run)
+    assert run.summary == {"lines_read": 3, "by_month": [{"month": "2015-01", "lines_claimed": 3}]}
+
+
+def test_the_same_content_from_another_folder_adds_nothing(
+    example_ctx: Context, source: Path, tmp_path: Path
+) -> None:
+    first = measurement.post_source(example_ctx, source)
+    count = len(measured(example_ctx))
+    renamed = tmp_path / "purchases-copy"
+    shutil.copytree(source, renamed)
+    again = measurement.post_source(example_ctx, renamed)
+    assert again.unchanged and again.run_id == first.run_id and again.entries_added == 0
+    assert again.posted_from == "src"
+    assert len(measured(example_ctx)) == count and len(measurement.runs(example_ctx)) == 1
+
+
+def test_a_controller_is_refused_before_any_file_is_read(
+    example_ctx: Context, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A controller of RENAULT may record RENAULT's entries, but a source can hold any
+    partner's lines: the right to post it is checked before the source is measured."""
+    read: list[object] = []
+    monkeypatch.setattr(measurement, "measure", lambda *a, **k: read.append(a))
+    controller = Context(example_ctx.store, Actor("rene", Role.controller, "RENAULT"))
+    with pytest.raises(PermissionDenied, match="RENAULT") as refused:
+        measurement.post_source(controller, source)
+    assert refused.value.field == "partner"
+    assert read == [] and measurement.runs(example_ctx) == []
 
 
 def test_a_source_naming_an_unknown_initiative_posts_nothing(

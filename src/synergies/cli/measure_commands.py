@@ -22,7 +22,7 @@ from synergies.measurement.engines import Engine
 from synergies.measurement.generate import generate_purchases
 from synergies.measurement.measure import Period, measure
 from synergies.measurement.result import MeasurementResult, to_json
-from synergies.services.measurement import PostOutcome, post_result
+from synergies.services.measurement import PostOutcome, authorize_posting, post_result
 
 
 class SourceFormat(StrEnum):
@@ -133,6 +133,8 @@ def measure_command(
     """Prove purchasing savings from a source's purchase lines (no store needed)."""
     period = Period(_date(start, "--from"), _date(end, "--to"))
     ctx = open_context(db) if post else None  # fail before the long read, not after
+    if ctx is not None:
+        authorize_posting(ctx)
     with progress_bar(f"measuring {source}", None):
         result = measure(
             source, reporting_currency=reporting_currency, period=period, engine=engine
@@ -150,7 +152,10 @@ def measure_command(
 
 def _posted(outcome: PostOutcome) -> str:
     if outcome.unchanged:
-        return f"unchanged since measurement run {outcome.run_id}: nothing posted"
+        return (
+            f"unchanged since measurement run {outcome.run_id}: nothing posted (the same "
+            f"content was posted from {outcome.posted_from})"
+        )
     return (
         f"posted measurement run {outcome.run_id}: {outcome.entries_added} ledger entries "
         f"added, {outcome.entries_reversed} reversed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -36,10 +37,27 @@ def start_digests(source: Source) -> Future[dict[Path, str]]:
     return future
 
 
-def file_entry(path: Path, digests: Digests | None = None) -> dict[str, Any]:
+def source_label(location: str) -> str:
+    """How a source is shown: a folder by its name, a database URL without its credentials
+    or the folders holding it. Never the machine's absolute path (it tells an attacker where
+    the data lies, and another machine's path means nothing)."""
+    if "://" not in location:
+        return Path(location).name or location
+    scheme, _, rest = location.partition("://")
+    host = rest.split("/", 1)[0].rpartition("@")[2]
+    name = Path(rest.split("?", 1)[0]).name
+    return f"{scheme}://{host}/{name}"
+
+
+def shown_path(path: Path, folder: Path) -> str:
+    """A file's path relative to its source folder (its name if it lies elsewhere)."""
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
+
+
+def file_entry(path: Path, folder: Path, digests: Digests | None = None) -> dict[str, Any]:
     digest = digests.get(path) if digests else None
     return {
-        "path": str(path),
+        "path": shown_path(path, folder),
         "bytes": path.stat().st_size,
         "sha256": digest or file_digest(path),
     }
@@ -52,10 +70,21 @@ def table_entry(
     entry: dict[str, Any] = {"rows": rows}
     files = source.files.get(name)
     if files is not None:
-        entry["files"] = [file_entry(p, digests) for p in files.paths]
+        folder = Path(source.location)
+        entry["files"] = [file_entry(p, folder, digests) for p in files.paths]
     else:
         entry["table"] = name
     return entry
+
+
+def content_hash(tables: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """SHA-256 of the tables' contents (their files' hashes, whatever the files are called or
+    wherever they lie): the identity of a folder source. None for a database source, whose
+    tables are not hashed."""
+    if not tables or any("files" not in entry for entry in tables.values()):
+        return None
+    body = {name: sorted(f["sha256"] for f in entry["files"]) for name, entry in tables.items()}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 def fingerprint(
@@ -67,16 +96,20 @@ def fingerprint(
 ) -> dict[str, Any]:
     """The lineage of a measurement: source, tables (files, sizes, hashes, rows), method, queries.
 
+    Files are named relative to the source folder; `content_sha256` identifies the content.
+
     `digests` are SHA-256 hashes already computed (see `start_digests`); others are computed.
     """
+    tables = {
+        name: table_entry(source, name, row_counts.get(name), digests)
+        for name in sorted(source.tables)
+    }
     return {
-        "source": source.location,
+        "source": source_label(source.location),
+        "content_sha256": content_hash(tables),
         "engine": engine.name,
         "method": METHOD,
         "method_version": METHOD_VERSION,
-        "tables": {
-            name: table_entry(source, name, row_counts.get(name), digests)
-            for name in sorted(source.tables)
-        },
+        "tables": tables,
         "queries": queries,
     }

@@ -220,3 +220,54 @@ def merge_cells(items: Iterable[tuple[Cell, Figures]]) -> dict[Cell, Figures]:
     for cell, figures in items:
         cells[cell] = cells.get(cell, Figures()) + figures
     return dict(sorted(cells.items()))
+
+
+# What the figures of a run say about one partner's prices, beyond the savings the ledger
+# shows anyway: leaking lines and amounts, double claims, lines not measurable (and so the
+# lines measured, since claimed - measured = unmeasurable). Confidential to that partner.
+_CONFIDENTIAL_ROW_KEYS = frozenset(
+    {"lines_measured", "leakage", "double_claimed_lines", "unmeasurable"}
+)
+PUBLIC_TOTALS = (
+    "reporting_currency", "lines_read", "lines_claimed", "hard_savings", "cost_avoidance",
+    "lines_quoted", "fiscal_year_starts",
+)  # fmt: skip
+
+
+def public_summary(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of a measurement anyone signed in may read (a `to_json` document, or a
+    summary stored before this rule): savings, cost avoidance and claimed lines at every
+    grain, but no figure confidential to a partner at any grain, not even as an alliance
+    total, since a total less one partner's own figure is the other partner's figure."""
+    summary = {k: document[k] for k in PUBLIC_TOTALS if k in document}
+    for name in ("by_initiative", "by_partner", "by_month", "by_year", "by_fiscal_year"):
+        if name in document:
+            summary[name] = [
+                {k: v for k, v in row.items() if k not in _CONFIDENTIAL_ROW_KEYS}
+                for row in document[name]
+            ]
+    return summary
+
+
+def partner_figures(result: MeasurementResult, partner: str) -> dict[str, Any]:
+    """One partner's confidential figures by month and by its fiscal year."""
+    mine = {c: f for c, f in result.cells.items() if c.partner == partner}
+    part = MeasurementResult(
+        result.reporting_currency, 0, mine, fiscal_year_starts=result.fiscal_year_starts
+    )
+
+    def row(figures: Figures) -> dict[str, Any]:
+        return {
+            "lines_claimed": figures.lines_claimed,
+            "lines_measured": figures.lines_measured,
+            "leakage": {"lines": figures.leakage_lines, "amount": str(part.round(figures.leakage))},
+            "double_claimed_lines": figures.double_claimed_lines,
+            "unmeasurable": dict(figures.unmeasurable),
+        }
+
+    by_month = part.by(lambda c: (str(c.month),))
+    by_year = part.by(lambda c: (part.fiscal_year(c),))
+    return {
+        "by_month": [{"month": k[0], **row(f)} for k, f in by_month.items()],
+        "by_fiscal_year": [{"fiscal_year": k[0], **row(f)} for k, f in by_year.items()],
+    }

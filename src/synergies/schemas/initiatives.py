@@ -84,13 +84,18 @@ class AllocationIn(Body):
 
 class AllocationOut(BaseModel):
     method: AllocationMethod
-    shares: dict[str, Decimal] = Field(
-        description="Percentage of the saving each partner gets (rounded to 4 places). Raw "
-        "weights are a partner's confidential data: GET /initiatives/{id}/weights/{partner}."
+    shares: dict[str, Decimal] | None = Field(
+        description="Percentage of the saving each partner gets (rounded to 4 places); null "
+        "for a cost-base split, whose shares are confidential: a partner's own cost base and "
+        "its share give the other partner's (other = own x (1 - share) / share), so they are "
+        "read only as the weights themselves, GET /initiatives/{id}/weights/{partner}, by "
+        "whoever may read every sharing partner's confidential data (admins, the clean team)."
     )
 
     @classmethod
     def of(cls, rule: AllocationRule) -> AllocationOut:
+        if rule.method is AllocationMethod.cost_base:
+            return cls(method=rule.method, shares=None)
         shares = {p: percent(s) for p, s in rule.shares().items()}
         return cls(method=rule.method, shares=shares)
 

@@ -14,15 +14,24 @@ from synergies.storage.measurement_rows import MeasurementRun
 
 class RunOut(BaseModel):
     id: int
-    source: str
-    fingerprint_hash: str
-    fingerprint: dict[str, Any] = Field(description="Files, sizes, hashes and row counts read.")
+    source: str = Field(
+        description="The folder under the sources folder (or its name), or "
+        "the database without credentials: never a server path."
+    )
+    fingerprint_hash: str = Field(description="The identity of the content measured.")
+    fingerprint: dict[str, Any] = Field(
+        description="Files (relative to the source folder), sizes, hashes and row counts read."
+    )
     method_version: str
     query: str
     reporting_currency: str
     posted_at: datetime
     actor: str
-    summary: dict[str, Any] = Field(description="Aggregate figures; no prices.")
+    summary: dict[str, Any] = Field(
+        description="Savings, cost avoidance and claimed lines; no figure confidential to a "
+        "partner (leakage, double claims, unmeasurable or measured lines), not even as a total: "
+        "those are in the partner's detail."
+    )
     entries_added: int
     entries_reversed: int
 
@@ -48,7 +57,11 @@ class PostIn(Body):
 
 class PostOut(BaseModel):
     run_id: int | None
-    unchanged: bool = Field(description="True: the same source was posted before; nothing added.")
+    unchanged: bool = Field(
+        description="True: the same content was posted before (run_id, from posted_from); "
+        "nothing added."
+    )
+    posted_from: str | None = Field(description="The source the unchanged content came from.")
     entries_added: int
     entries_reversed: int
     lines_read: int
@@ -57,7 +70,8 @@ class PostOut(BaseModel):
     @classmethod
     def of(cls, o: PostOutcome) -> PostOut:
         return cls(
-            run_id=o.run_id, unchanged=o.unchanged, entries_added=o.entries_added,
+            run_id=o.run_id, unchanged=o.unchanged, posted_from=o.posted_from,
+            entries_added=o.entries_added,
             entries_reversed=o.entries_reversed, lines_read=o.result.lines_read,
             hard_savings_net=str(o.result.round(o.result.total.net)),
         )  # fmt: skip

@@ -1,8 +1,10 @@
-"""Posting proven savings to the ledger, with lineage, so that posting the same source again
-adds nothing and posting a changed source reverses what changed and records the new figures."""
+"""Posting proven savings to the ledger, with lineage, so that posting the same content again
+(from any folder) adds nothing and posting a changed source reverses what changed and records
+the new figures."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import defaultdict
@@ -19,8 +21,14 @@ from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource, LedgerEntry, reversal_of
 from synergies.domain.money import Money
+from synergies.measurement.lineage import source_label
 from synergies.measurement.measure import Period, measure
-from synergies.measurement.result import MeasurementResult, to_json
+from synergies.measurement.result import (
+    MeasurementResult,
+    partner_figures,
+    public_summary,
+    to_json,
+)
 from synergies.services import initiatives, ledger
 from synergies.services.context import Context
 from synergies.services.security import Action
@@ -38,18 +46,29 @@ class PostOutcome:
     entries_reversed: int
     unchanged: bool
     result: MeasurementResult
+    posted_from: str | None = None  # unchanged: the source the run `run_id` was posted from
 
 
 def source_key(source: str | Path) -> str:
-    """The identity of a source across runs: its absolute folder, or its database URL."""
+    """Where a source lies, to tell a changed source from a new one: its absolute folder or
+    its database URL. Kept hashed in the ledger's import keys, never shown."""
     text = str(source)
     return text if "://" in text else str(Path(text).expanduser().resolve())
 
 
-def _fingerprint_hash(result: MeasurementResult, period: Period) -> str:
-    lineage = {k: v for k, v in result.lineage.items() if k not in ("queries", "source")}
-    body = json.dumps([lineage, result.reporting_currency, str(period.start), str(period.end)],
-                      sort_keys=True, default=str)  # fmt: skip
+def content_fingerprint(result: MeasurementResult, period: Period, key: str) -> str:
+    """The identity of what was measured: the tables' contents (not where they lie), the
+    method, currency and period. A database source's tables are not hashed, so there the
+    location stands in for the content, as before."""
+    lineage = result.lineage
+    content = lineage.get("content_sha256") or [key, {
+        name: entry.get("rows") for name, entry in lineage.get("tables", {}).items()
+    }]  # fmt: skip
+    body = json.dumps(
+        [content, lineage.get("method"), lineage.get("method_version"),
+         result.reporting_currency, str(period.start), str(period.end)],
+        sort_keys=True, default=str,
+    )  # fmt: skip
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -86,41 +105,67 @@ def _live(conn: Connection, prefix: str) -> dict[tuple[str, str, str, str], Ledg
     return live
 
 
+def authorize_posting(ctx: Context) -> None:
+    """Posting a measured source is an alliance-wide act: a source may hold lines of any
+    partner for initiatives of any function, and which ones is known only once it is read.
+    So the right to record for every partner and function is checked before any file is
+    read (an alliance admin holds it), and nobody without it makes the server do the work."""
+    ctx.allow(Action.record_ledger)
+    with ctx.reading() as conn:
+        partners = sorted(alliance_rows.load_partners(conn))
+        functions = sorted(alliance_rows.load_functions(conn))
+    for partner in partners:
+        ctx.allow(Action.record_ledger, partner=partner)
+    for function in functions:
+        ctx.allow(Action.record_ledger, function=function)
+
+
 def post_source(
     ctx: Context,
     source: str | Path,
     *,
+    label: str | None = None,
     reporting_currency: str = "EUR",
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> PostOutcome:
-    """Measure a source on this machine's disk (or database) and post the result."""
-    ctx.allow(Action.record_ledger)  # before reading anything on the caller's behalf
+    """Measure a source on this machine's disk (or database) and post the result.
+
+    `label` is how the run names the source (the API gives the path under its sources
+    folder); by default the folder's name."""
+    authorize_posting(ctx)  # before reading anything on the caller's behalf
     period = Period(date_from, date_to)
     result = measure(source, reporting_currency=reporting_currency, period=period)
-    return post_result(ctx, source, result, period)
+    return post_result(ctx, source, result, period, label=label)
 
 
 def post_result(
-    ctx: Context, source: str | Path, result: MeasurementResult, period: Period = WHOLE_SOURCE
+    ctx: Context,
+    source: str | Path,
+    result: MeasurementResult,
+    period: Period = WHOLE_SOURCE,
+    *,
+    label: str | None = None,
 ) -> PostOutcome:
-    """Record a measurement in the ledger: only what changed since this source's last post."""
+    """Record a measurement in the ledger: only what changed since this source's last post,
+    and nothing at all if the same content was posted before, from wherever."""
     _authorize(ctx, result)
     key = source_key(source)
-    digest = _fingerprint_hash(result, period)
+    shown = label or source_label(str(source))
+    digest = content_fingerprint(result, period, key)
     with ctx.transaction() as conn:
-        previous = measurement_rows.run_of(conn, key, digest)
+        previous = measurement_rows.run_with_fingerprint(conn, digest)
         if previous is not None:
-            return PostOutcome(previous, 0, 0, True, result)
+            return PostOutcome(previous.id, 0, 0, True, result, previous.source)
         wanted = _amounts(result)
-        run_id = _insert_run(conn, ctx, key, digest, result)
+        run_id = _insert_run(conn, ctx, shown, digest, result)
         added, reversed_ = _apply(
             ctx, conn, _prefix(key), run_id, wanted, result.reporting_currency
         )
         measurement_rows.set_counts(conn, run_id, added, reversed_)
         _insert_details(conn, run_id, result)
         ctx.audit(conn, "measurement.post", f"measurement/{run_id}", after={
-            "source": key, "fingerprint": digest, "entries_added": added,
+            "source": shown, "fingerprint": digest, "entries_added": added,
             "entries_reversed": reversed_,
         })  # fmt: skip
     return PostOutcome(run_id, added, reversed_, False, result)
@@ -176,18 +221,16 @@ def _apply(
 
 
 def _insert_run(
-    conn: Connection, ctx: Context, key: str, digest: str, result: MeasurementResult
+    conn: Connection, ctx: Context, shown: str, digest: str, result: MeasurementResult
 ) -> int:
-    lineage = dict(result.lineage)
-    summary = to_json(result)
-    for private in ("lineage", "double_claimed_lines"):
-        summary.pop(private, None)
+    lineage = {k: v for k, v in result.lineage.items() if k != "queries"}
+    lineage["source"] = shown
     return measurement_rows.insert_run(
-        conn, source=key, fingerprint_hash=digest,
-        fingerprint={k: v for k, v in lineage.items() if k != "queries"},
+        conn, source=shown, fingerprint_hash=digest, fingerprint=lineage,
         method_version=f"{lineage.get('method', '')} {lineage.get('method_version', '')}".strip(),
-        query=json.dumps(lineage.get("queries", {})), reporting_currency=result.reporting_currency,
-        posted_at=ctx.clock(), actor=ctx.actor.name, summary=summary,
+        query=json.dumps(result.lineage.get("queries", {})),
+        reporting_currency=result.reporting_currency, posted_at=ctx.clock(),
+        actor=ctx.actor.name, summary=public_summary(to_json(result)),
     )  # fmt: skip
 
 
@@ -212,6 +255,7 @@ def _insert_details(conn: Connection, run_id: int, result: MeasurementResult) ->
                 for c, f in cells.items() if f.leakage_lines
             ],
             "unmeasurable": _reasons(cells.values()),
+            **partner_figures(result, partner),
         }  # fmt: skip
         measurement_rows.insert_detail(conn, run_id, partner, detail)
 
@@ -227,7 +271,7 @@ def _reasons(figures: Any) -> dict[str, int]:
 def runs(ctx: Context) -> list[MeasurementRun]:
     ctx.allow(Action.read)
     with ctx.reading() as conn:
-        return measurement_rows.load_runs(conn)
+        return [_shown(r) for r in measurement_rows.load_runs(conn)]
 
 
 def run(ctx: Context, run_id: int) -> MeasurementRun:
@@ -237,7 +281,26 @@ def run(ctx: Context, run_id: int) -> MeasurementRun:
     if found is None:
         raise NotFound(f"no measurement run {run_id}", field="run",
                        fix="list the measurement runs to find its number")  # fmt: skip
-    return found
+    return _shown(found)
+
+
+def _shown(r: MeasurementRun) -> MeasurementRun:
+    """A run as anyone signed in may read it, also when it was stored before the rules on
+    confidential figures and paths: public figures only, no absolute path."""
+    lineage = dict(r.fingerprint)
+    lineage["source"] = _relative(str(lineage.get("source", r.source)))
+    lineage["tables"] = {
+        name: {**entry, "files": [{**f, "path": _relative(str(f["path"]))}
+                                  for f in entry["files"]]} if "files" in entry else entry
+        for name, entry in lineage.get("tables", {}).items()
+    }  # fmt: skip
+    return dataclasses.replace(
+        r, source=_relative(r.source), fingerprint=lineage, summary=public_summary(r.summary)
+    )
+
+
+def _relative(shown: str) -> str:
+    return source_label(shown) if Path(shown).is_absolute() or "://" in shown else shown
 
 
 def run_detail(ctx: Context, run_id: int, partner: str) -> dict[str, Any]:

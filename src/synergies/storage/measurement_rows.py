@@ -39,10 +39,11 @@ def _run(r: Any) -> MeasurementRun:
     )  # fmt: skip
 
 
-def run_of(conn: Connection, source: str, fingerprint_hash: str) -> int | None:
-    """The run that posted this source with this fingerprint, if one did."""
-    query = select(R.c.id).where(R.c.source == source, R.c.fingerprint_hash == fingerprint_hash)
-    return conn.execute(query).scalars().first()
+def run_with_fingerprint(conn: Connection, fingerprint_hash: str) -> MeasurementRun | None:
+    """The first run that posted this content (from whichever source), if one did."""
+    query = select(R).where(R.c.fingerprint_hash == fingerprint_hash).order_by(R.c.id).limit(1)
+    row = conn.execute(query).first()
+    return None if row is None else _run(row)
 
 
 def insert_run(

@@ -42,10 +42,16 @@ def run_detail(ctx: ContextDep, run_id: RunPath, partner: CodePath) -> dict[str,
 
 @router.post("", responses=WRITE_ERRORS)
 def post_source(ctx: ContextDep, body: PostIn, request: Request) -> PostOut:
-    """Measure a source in the server's sources folder and post what changed to the ledger."""
-    folder = resolve_source(request.app.state.sources, body.source)
+    """Measure a source in the server's sources folder and post what changed to the ledger.
+
+    Needs the right to record for every partner and function, checked before any file is
+    read. Content posted before, from any folder, adds nothing."""
+    measurement.authorize_posting(ctx)
+    root = request.app.state.sources
+    folder = resolve_source(root, body.source)
     outcome = measurement.post_source(
-        ctx, folder, reporting_currency=body.reporting_currency, date_from=body.date_from,
+        ctx, folder, label=folder.relative_to(root.resolve()).as_posix(),
+        reporting_currency=body.reporting_currency, date_from=body.date_from,
         date_to=body.date_to,
     )  # fmt: skip
     return PostOut.of(outcome)
