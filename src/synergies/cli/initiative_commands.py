@@ -190,7 +190,7 @@ def _acting(db: str | None, as_user: str | None) -> Iterator[Context]:
 def approve(
     initiative_id: IdArgument,
     by: Annotated[str, typer.Option("--by", help="Approving body, e.g. 'Alliance Board'.")],
-    on: Annotated[str | None, typer.Option(help="Approval date. Default: today.")] = None,
+    on: Annotated[str | None, typer.Option(help="Approval date. Default: today (UTC).")] = None,
     as_user: AsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -199,10 +199,9 @@ def approve(
     Needs the approve right (role approver, or an alliance admin) and no part in the
     initiative: not its owner, nor who created it or set its figures. Dated today or up to
     400 days back. A change of the figures before the plan is locked lapses it."""
-    from datetime import date
-
-    day = parse_date(on, field="--on") if on else date.today()
     with _acting(db, as_user) as ctx:
+        # The store's clock decides what "today" is, as it does for the dated window.
+        day = parse_date(on, field="--on") if on else ctx.clock().date()
         done = service.approve(ctx, initiative_id.upper(), by, day)
     console().print(f"{done.id} approved by {by} on {day.isoformat()}")
 
@@ -247,7 +246,7 @@ def sign_off(
             "asked for (hidden).",
         ),
     ],
-    on: Annotated[str | None, typer.Option(help="Date. Default: today.")] = None,
+    on: Annotated[str | None, typer.Option(help="Date. Default: today (UTC).")] = None,
     db: DbOption = None,
 ) -> None:
     """A partner's controller signs the executed saving off at L4 (L5 needs every partner).
@@ -256,10 +255,8 @@ def sign_off(
     initiative's owner, creator, figure setter or approver, and has not signed it for the
     other partner. Dated between its entering L4 (and its figures' start and last change)
     and today, at most 400 days ago. A change of the figures lapses every sign-off."""
-    from datetime import date
-
-    day = parse_date(on, field="--on") if on else date.today()
     with _acting(db, as_user) as ctx:
+        day = parse_date(on, field="--on") if on else ctx.clock().date()
         done = service.sign_off(ctx, initiative_id.upper(), partner.upper(), day)
     console().print(f"{done.id}: signed off for {partner.upper()} by {ctx.actor.name}")
 

@@ -49,7 +49,11 @@ class EntryIn(Body):
     amount: MoneyIn
     category: Category = Category.cost_reduction
     initiative_id: InitiativeId | None = None
-    function: Key | None = Field(None, description="The function, if no initiative.")
+    function: Key | None = Field(
+        None,
+        description="The function, if no initiative. None: an alliance-wide entry, which a "
+        "function lead may neither post nor reverse.",
+    )
     reason: Note = Field("", description="Where the figure comes from.")
 
     def to_domain(self, *, author: str, at: datetime) -> LedgerEntry:
