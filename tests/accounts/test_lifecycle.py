@@ -140,3 +140,14 @@ def test_a_wrong_current_password_counts_as_a_failed_login(admin_ctx: Context) -
             accounts.change_password(admin_ctx, VIEWER, "wrong password!", NEW)
     with pytest.raises(NotAuthenticated):
         accounts.change_password(admin_ctx, VIEWER, PASSWORD, NEW)
+
+
+def test_a_reset_lifts_the_lock_of_a_forgotten_password(
+    api_store: Store, admin_ctx: Context
+) -> None:
+    for _ in range(5):
+        with pytest.raises(NotAuthenticated):
+            accounts.login(api_store, VIEWER, "what was it again?")
+    accounts.reset_password(admin_ctx, VIEWER, NEW)
+    account, _ = accounts.login(api_store, VIEWER, NEW)
+    assert account.name == VIEWER

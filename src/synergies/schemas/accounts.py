@@ -19,7 +19,12 @@ NewPassword = Annotated[
     Field(min_length=12, max_length=1000,
           description="At least 12 characters, not a common password nor the user's name."),
 ]  # fmt: skip
-Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}[mhdw]$", examples=["30d", "12h"])]
+# Up to the 90-day cap (domain MAX_TOKEN_LIFE): 1-90 days, 1-12 weeks, 1-999 hours or minutes.
+Duration = Annotated[
+    str,
+    Field(pattern=r"^(?:(?:[1-9]|[1-8][0-9]|90)d|(?:[1-9]|1[0-2])w|[1-9][0-9]{0,2}[mh])$",
+          examples=["30d", "12h"]),
+]  # fmt: skip
 
 
 class LoginIn(Body):

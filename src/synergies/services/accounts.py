@@ -220,9 +220,9 @@ def set_role(
     return _change_user(ctx, name, "user.set-role", changed)
 
 
-def _set_password(conn: Connection, account: User, new: str) -> None:
+def _set_password(ctx: Context, conn: Connection, account: User, new: str) -> None:
     check_password(new, user=account.name)
-    rows.set_password_hash(conn, account.name, _hasher.hash(new))
+    rows.set_password_hash(conn, account.name, _hasher.hash(new), ctx.clock())
 
 
 def change_password(
@@ -242,7 +242,7 @@ def change_password(
     with ctx.transaction() as conn:
         rows.mark_succeeded(conn, attempt)
         account = rows.load_user(conn, name)
-        _set_password(conn, account, new)
+        _set_password(ctx, conn, account, new)
         ended = rows.revoke_tokens_of(conn, account.name, ctx.clock(), kind="session",
                                       keep=keep_session)  # fmt: skip
         ctx.audit(conn, "user.password", f"user/{account.name}", after={"sessions_revoked": ended})
@@ -250,11 +250,12 @@ def change_password(
 
 
 def reset_password(ctx: Context, name: str, new: str) -> User:
-    """An admin sets a new password (the user forgot theirs); the user's sessions end."""
+    """An admin sets a new password (the user forgot theirs); the user's sessions end and
+    the failed logins before it no longer lock the account."""
     ctx.allow(Action.manage_users)
     with ctx.transaction() as conn:
         account = rows.load_user(conn, name)
-        _set_password(conn, account, new)
+        _set_password(ctx, conn, account, new)
         ended = rows.revoke_tokens_of(conn, account.name, ctx.clock(), kind="session")
         ctx.audit(conn, "user.reset-password", f"user/{account.name}",
                   after={"sessions_revoked": ended})  # fmt: skip

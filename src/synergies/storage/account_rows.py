@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from synergies.domain.accounts import ApiToken, Role, User, name_key
 from synergies.domain.errors import Conflict, NotFound
@@ -74,8 +74,10 @@ def update_user(conn: Connection, user: User) -> None:
     )  # fmt: skip
 
 
-def set_password_hash(conn: Connection, name: str, hashed: str) -> None:
-    conn.execute(update(t.users).where(t.users.c.name == name).values(password_hash=hashed))
+def set_password_hash(conn: Connection, name: str, hashed: str, at: datetime) -> None:
+    """A new password; the failed logins before `at` no longer count towards the lock."""
+    query = update(t.users).where(t.users.c.name == name)
+    conn.execute(query.values(password_hash=hashed, password_set_at=at))
 
 
 def count_active_admins(conn: Connection) -> int:
@@ -159,10 +161,14 @@ def mark_succeeded(conn: Connection, attempt: int) -> None:
 
 
 def recent_attempts(conn: Connection, name: str, count: int) -> list[tuple[datetime, bool]]:
-    """The newest `count` attempts for `name` (by key), newest first."""
+    """The newest `count` attempts for `name` (by key) since its password was set, newest
+    first."""
+    key = name_key(name)
+    since = select(t.users.c.password_set_at).where(t.users.c.name_key == key).scalar_subquery()
     query = (
         select(t.login_attempts.c.at, t.login_attempts.c.succeeded)
-        .where(t.login_attempts.c.user == name_key(name))
+        .where(t.login_attempts.c.user == key)
+        .where(or_(since.is_(None), t.login_attempts.c.at > since))
         .order_by(t.login_attempts.c.id.desc())
         .limit(count)
     )

@@ -280,6 +280,8 @@ users = Table(
     Column("partner", ForeignKey("partners.code")),
     Column("functions", Text, nullable=False, default=""),  # comma-separated function codes
     Column("password_hash", String(200), nullable=False),
+    # When the password was last changed or reset: failed logins before it no longer lock.
+    Column("password_set_at", UtcDateTime),
     Column("active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )

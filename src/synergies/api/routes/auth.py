@@ -50,7 +50,7 @@ def me(ctx: ContextDep) -> UserOut:
     return UserOut.of(accounts.user(ctx, ctx.actor.name))
 
 
-@router.post("/password")
+@router.post("/password", responses=documented(429))
 def change_password(ctx: ContextDep, session: Session, body: PasswordChangeIn) -> UserOut:
     """Change your password, giving the current one; your other web sessions end. A wrong
     current password counts as a failed login."""

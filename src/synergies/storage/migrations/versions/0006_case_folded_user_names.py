@@ -1,7 +1,7 @@
-"""case-folded unique user names
+"""case-folded unique user names, and when a password was set
 
 Every user gets `name_key` = casefold(NFC(name)) under a unique index, so that 'ADMIN1' cannot
-sit beside 'admin1'. A store that already holds two such names cannot take the index: the
+sit beside 'admin1', and `password_set_at`, after which earlier failed logins stop counting. A store that already holds two such names cannot take the index: the
 upgrade stops before changing anything and names the accounts to merge.
 
 Revision ID: 0006
@@ -58,6 +58,7 @@ def upgrade() -> None:
     keys = _keys_or_refuse(conn.execute(sa.select(_users.c.name)).scalars().all())
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name_key", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("password_set_at", sa.DateTime(timezone=True)))
     for name, key in keys.items():
         conn.execute(_users.update().where(_users.c.name == name).values(name_key=key))
     # Failed logins are now counted by key, so that 'ADMIN1' shares the lock of 'admin1'.
@@ -73,4 +74,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_name_key"))
+        batch_op.drop_column("password_set_at")
         batch_op.drop_column("name_key")
