@@ -39,3 +39,12 @@ def test_the_service_refuses_what_the_api_refuses(admin_ctx: Context) -> None:
         structure.add_person(admin_ctx, hidden)
     assert refused.value.field == "name"
     assert "p-cli" not in structure.org(admin_ctx).people
+
+
+def test_a_partner_code_has_one_form_in_paths_and_bodies(client: TestClient, as_role: dict) -> None:
+    admin = as_role["admin"]
+    assert client.get("/partners/renault", headers=admin).json()["code"] == "RENAULT"
+    assert client.get("/agreements/daimler", headers=admin).json()["code"] == "DAIMLER"
+    got = client.post("/org/people", json={**_person("p-code", "Ana Diaz"), "company": "nissan"},
+                      headers=admin)  # fmt: skip
+    assert got.status_code == 201 and got.json()["company"] == "NISSAN"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator
 
 from synergies.domain.errors import InvalidInput, NotAuthenticated
+from synergies.domain.partners import CODE_PATTERN
 from synergies.services import accounts
 from synergies.services.accounts import Authenticated
 from synergies.services.context import Context
@@ -16,6 +18,11 @@ from synergies.services.security import Actor
 from synergies.storage.store import Store
 
 SESSION_COOKIE = "synergies_session"
+
+# A partner or agreement code in a path: the domain's rule, upper-cased once, here.
+CodePath = Annotated[
+    str, Path(min_length=2, max_length=20, pattern=CODE_PATTERN), AfterValidator(str.upper)
+]
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `synergies token create USER`.")
 session_cookie = APIKeyCookie(

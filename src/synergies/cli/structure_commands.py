@@ -17,7 +17,7 @@ from synergies.domain.functions import BusinessFunction
 from synergies.domain.money import parse_decimal
 from synergies.domain.org import LineKind, OrgChart, Person, ReportingLine
 from synergies.domain.ownership import Shareholding
-from synergies.domain.partners import Partner
+from synergies.domain.partners import Partner, partner_code
 from synergies.domain.percent import percent
 from synergies.services import structure
 
@@ -104,7 +104,8 @@ def add_holding(
 ) -> None:
     """Record a shareholding (refused if the held company's holders would exceed 100%)."""
     holding = Shareholding(
-        holder.upper(), held.upper(), parse_decimal(pct, field="PERCENT"), not non_voting,
+        partner_code(holder, field="holder"), partner_code(held, field="held"),
+        parse_decimal(pct, field="percent"), not non_voting,
         parse_date(since, field="--since") if since else None,
     )  # fmt: skip
     structure.add_shareholding(open_context(db), holding)
@@ -236,7 +237,9 @@ def add_person(
     db: DbOption = None,
 ) -> None:
     """Add a person."""
-    structure.add_person(open_context(db), Person(person_id, name, title, company.upper()))
+    structure.add_person(
+        open_context(db), Person(person_id, name, title, partner_code(company, field="company"))
+    )
     console().print(f"added {person_id}")
 
 

@@ -10,9 +10,12 @@ from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.money import currency_code
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")
+# The same rule before upper-casing, for request schemas: what partner_code accepts.
+CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{1,19}$"
 
 
 def partner_code(value: str, *, field: str = "partner") -> str:
+    """The one normal form of a partner (or agreement) code: RENAULT, NISSAN, DAIMLER."""
     code = value.strip().upper()
     if not _CODE.match(code):
         raise InvalidInput(
@@ -48,7 +51,7 @@ class Partner:
 
 def find_partner(partners: dict[str, Partner], code: str, *, field: str = "partner") -> Partner:
     """Look a partner up by code, or say which codes exist."""
-    key = code.strip().upper()
+    key = code.strip().upper()  # not partner_code(): an unknown code is NotFound, not invalid
     if key not in partners:
         known = ", ".join(sorted(partners)) or "none yet"
         raise NotFound(f"unknown partner {code!r}", field=field, fix=f"use one of: {known}")

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from synergies.domain.calendar import Month
 from synergies.domain.errors import InvalidInput
 from synergies.domain.money import Money, currency_code, parse_decimal
+from synergies.domain.partners import CODE_PATTERN, partner_code
 from synergies.domain.text import clean_name
 
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
@@ -55,7 +56,9 @@ def _ruled_by(check: Callable[[str], object]) -> BeforeValidator:
 _NAME_RULE = _cleaned_by(lambda text: clean_name(text, field="name"))
 
 Code = Annotated[
-    str, StringConstraints(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+    str,
+    StringConstraints(min_length=2, max_length=20, pattern=CODE_PATTERN),
+    _cleaned_by(partner_code),  # upper-cased here, so no shell upper-cases codes itself
 ]
 Key = Annotated[
     str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

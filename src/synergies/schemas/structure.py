@@ -67,9 +67,7 @@ class ShareholdingIn(Body):
     since: Day | None = None
 
     def to_domain(self) -> Shareholding:
-        return Shareholding(
-            self.holder.upper(), self.held.upper(), self.percent, self.voting, self.since
-        )
+        return Shareholding(self.holder, self.held, self.percent, self.voting, self.since)
 
 
 class ShareholdingOut(BaseModel):
@@ -152,7 +150,7 @@ class AgreementIn(Body):
 
     def to_domain(self) -> Agreement:
         return Agreement(
-            self.code.upper(), self.name, tuple(p.upper() for p in self.parties), self.signed,
+            self.code, self.name, tuple(self.parties), self.signed,
             tuple(c.to_domain() for c in self.clauses),
             excluded_from_synergies=self.excluded_from_synergies,
         )  # fmt: skip
@@ -241,7 +239,7 @@ class PersonIO(Body):
 
     def to_domain(self) -> Person:
         return Person(
-            self.id, self.name, self.title, self.company.upper(), self.function,
+            self.id, self.name, self.title, self.company, self.function,
             self.illustrative,
         )  # fmt: skip
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from synergies.api.deps import ContextDep
+from synergies.api.deps import CodePath, ContextDep
 from synergies.api.problems import WRITE_ERRORS
 from synergies.schemas.structure import AgreementIn, AgreementOut, ScopeOut
 from synergies.services import structure
 
 router = APIRouter(prefix="/agreements", tags=["agreements"], responses=WRITE_ERRORS)
-CodePath = Annotated[str, Path(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 
 
 @router.get("")
