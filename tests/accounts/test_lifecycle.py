@@ -151,3 +151,15 @@ def test_a_reset_lifts_the_lock_of_a_forgotten_password(
     accounts.reset_password(admin_ctx, VIEWER, NEW)
     account, _ = accounts.login(api_store, VIEWER, NEW)
     assert account.name == VIEWER
+
+
+def test_password_changes_leave_no_secret_in_the_trail(
+    api_store: Store, admin_ctx: Context
+) -> None:
+    accounts.change_password(admin_ctx, VIEWER, PASSWORD, NEW)
+    accounts.reset_password(admin_ctx, VIEWER, "yet another passphrase 3")
+    with api_store.reading() as conn:
+        trail = " ".join(f"{r.before} {r.after}" for r in conn.execute(select(t.audit_log)))
+        hashed = conn.execute(select(t.users.c.password_hash)).scalars().all()
+    assert NEW not in trail and "yet another passphrase" not in trail
+    assert not any(h in trail for h in hashed)

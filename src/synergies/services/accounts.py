@@ -33,7 +33,7 @@ from synergies.domain.errors import Conflict, InvalidInput, NotAuthenticated
 from synergies.domain.partners import find_partner
 from synergies.services.audit import lock_writes
 from synergies.services.context import Context, utc_now
-from synergies.services.security import Action, Actor
+from synergies.services.security import UNSCOPED, Action, Actor
 from synergies.storage import account_rows as rows
 from synergies.storage import alliance_rows
 from synergies.storage.store import Store
@@ -87,9 +87,10 @@ def _member(
 
 
 def _check_membership(ctx: Context, user: User) -> None:
-    """Every role but admin and clean team belongs to a partner; a function lead leads some."""
+    """A role scoped to a partner (all but admin, clean team and approver) belongs to one; a
+    function lead leads some functions."""
     role = user.role
-    if user.partner is None and role not in (Role.admin, Role.clean_team):
+    if user.partner is None and role not in UNSCOPED:
         raise InvalidInput(
             f"a {role.value} belongs to a partner", field="partner", fix="give the partner's code"
         )
