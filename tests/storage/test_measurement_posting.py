@@ -238,3 +238,21 @@ def test_a_source_naming_an_unknown_initiative_posts_nothing(
     with pytest.raises(NotFound, match="unknown initiative 'PUR-777'"):
         measurement.post_source(example_ctx, odd)
     assert measured(example_ctx) == [] and measurement.runs(example_ctx) == []
+
+
+def test_a_source_changed_back_is_measured_again(
+    example_ctx: Context, source: Path, tmp_path: Path
+) -> None:
+    """Content posted before adds nothing, except where it is the source's own earlier
+    content: then the ledger must follow the source back, not keep the changed figures."""
+    moving = tmp_path / "moving"
+    _reprice(source, moving, Decimal(1))
+    first = measurement.post_source(example_ctx, moving)
+    standing = sum((e.amount.amount for e in measured(example_ctx)), Decimal(0))
+    for factor in (Decimal("0.9"), Decimal(1)):
+        shutil.rmtree(moving)
+        _reprice(source, moving, factor)
+        outcome = measurement.post_source(example_ctx, moving)
+        assert not outcome.unchanged and outcome.entries_reversed > 0
+    assert sum((e.amount.amount for e in measured(example_ctx)), Decimal(0)) == standing
+    assert outcome.run_id != first.run_id

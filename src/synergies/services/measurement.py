@@ -155,13 +155,12 @@ def post_result(
     digest = content_fingerprint(result, period, key)
     with ctx.transaction() as conn:
         previous = measurement_rows.run_with_fingerprint(conn, digest)
-        if previous is not None:
+        wanted, live = _amounts(result), _live(conn, _prefix(key))
+        if previous is not None and not _reverted(previous, shown, live, wanted):
             return PostOutcome(previous.id, 0, 0, True, result, previous.source)
-        wanted = _amounts(result)
         run_id = _insert_run(conn, ctx, shown, digest, result)
-        added, reversed_ = _apply(
-            ctx, conn, _prefix(key), run_id, wanted, result.reporting_currency
-        )
+        added, reversed_ = _apply(ctx, conn, live, _prefix(key), run_id, wanted,
+                                  result.reporting_currency)  # fmt: skip
         measurement_rows.set_counts(conn, run_id, added, reversed_)
         _insert_details(conn, run_id, result)
         ctx.audit(conn, "measurement.post", f"measurement/{run_id}", after={
@@ -180,16 +179,29 @@ def _authorize(ctx: Context, result: MeasurementResult) -> None:
         ctx.allow(Action.record_ledger, partner=partner, function=functions.get(initiative))
 
 
+def _reverted(
+    previous: MeasurementRun,
+    shown: str,
+    live: dict[tuple[str, str, str, str], LedgerEntry],
+    wanted: dict[tuple[str, str, str, str], Decimal],
+) -> bool:
+    """Content posted before adds nothing, from a new folder too. The one exception: the
+    source that first posted it went back to it after a change; then what stands there is
+    no longer that content, and is re-measured as for any changed source."""
+    standing = {cell: entry.amount.amount for cell, entry in live.items()}
+    return bool(live) and previous.source == shown and standing != wanted
+
+
 def _apply(
     ctx: Context,
     conn: Connection,
+    live: dict[tuple[str, str, str, str], LedgerEntry],
     prefix: str,
     run_id: int,
     wanted: dict[tuple[str, str, str, str], Decimal],
     currency: str,
 ) -> tuple[int, int]:
     """Reverse standing entries whose amount changed or vanished; add the new amounts."""
-    live = _live(conn, prefix)
     now, author = ctx.clock(), ctx.actor.name
     reversals = [
         reversal_of(
