@@ -19,6 +19,20 @@ from synergies.storage.store import Store
 PG_ADMIN = os.environ.get("SYNERGIES_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every store a test writes signs its audit trail with a key in a temporary folder,
+    never in the real user's config folder (subprocesses inherit the variable)."""
+    path = tmp_path_factory.mktemp("audit-key") / "audit-keys.json"
+    saved = os.environ.get("SYNERGIES_AUDIT_KEY_FILE")
+    os.environ["SYNERGIES_AUDIT_KEY_FILE"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("SYNERGIES_AUDIT_KEY_FILE", None)
+    else:
+        os.environ["SYNERGIES_AUDIT_KEY_FILE"] = saved
+
+
 def _pg_available() -> str | None:
     try:
         with psycopg.connect(PG_ADMIN, connect_timeout=3):

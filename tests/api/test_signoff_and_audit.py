@@ -3,11 +3,13 @@ tamper-evident audit trail."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from synergies.domain.accounts import Role
 from synergies.services import accounts
@@ -157,7 +159,8 @@ def test_an_edited_record_is_detected(client: TestClient, as_role: dict, api_sto
         conn.execute(update(t.audit_log).where(t.audit_log.c.seq == 3).values(actor="mallory"))
     report = client.get("/audit/verify", headers=viewer).json()
     assert report["intact"] is False
-    assert {"seq": 3, "problem": "content does not match its hash (edited)"} in report["problems"]
+    edited = {"seq": 3, "subject": "audit", "problem": "content does not match its hash (edited)"}
+    assert edited in report["problems"]
 
 
 def test_a_deleted_record_is_detected(client: TestClient, as_role: dict, api_store: Store) -> None:
@@ -166,3 +169,37 @@ def test_a_deleted_record_is_detected(client: TestClient, as_role: dict, api_sto
     report = client.get("/audit/verify", headers=as_role["admin"]).json()
     assert report["intact"] is False
     assert any(p["seq"] == 5 and "missing" in p["problem"] for p in report["problems"])
+
+
+def test_a_ledger_row_edited_in_the_store_is_reported(
+    client: TestClient, as_role: dict, api_store: Store
+) -> None:
+    with api_store.transaction() as conn:
+        first = conn.execute(select(func.min(t.ledger_entries.c.id))).scalar_one()
+        conn.execute(
+            update(t.ledger_entries).where(t.ledger_entries.c.id == first).values(amount=Decimal(1))
+        )
+    report = client.get("/audit/verify", headers=as_role["nissan_viewer"]).json()
+    assert report["intact"] is False
+    assert [p["subject"] for p in report["problems"]] == [f"ledger/{first}"]
+
+
+def test_the_checkpoint_verifies_until_history_is_rewritten(
+    client: TestClient, as_role: dict, api_store: Store
+) -> None:
+    viewer = as_role["nissan_viewer"]
+    checkpoint = client.get("/audit/checkpoint", headers=viewer).json()
+    assert checkpoint["kind"] == "synergies audit checkpoint" and len(checkpoint["mac"]) == 64
+    against = json.dumps(checkpoint)
+    report = client.get("/audit/verify", params={"against": against}, headers=viewer).json()
+    assert report["intact"] is True and report["checkpoint"]["seq"] == checkpoint["seq"]
+    with api_store.transaction() as conn:
+        seq = checkpoint["seq"]
+        conn.execute(update(t.audit_log).where(t.audit_log.c.seq == seq).values(hash="0" * 64))
+    report = client.get("/audit/verify", params={"against": against}, headers=viewer).json()
+    assert "checkpoint" in [p["subject"] for p in report["problems"]]
+
+
+def test_a_malformed_checkpoint_is_a_422(client: TestClient, as_role: dict) -> None:
+    answer = client.get("/audit/verify", params={"against": "{}"}, headers=as_role["nissan_viewer"])
+    assert answer.status_code == 422 and answer.json()["field"] == "checkpoint"

@@ -1,12 +1,13 @@
-"""The audit trail: records and the result of verifying the hash chain."""
+"""The audit trail: records, the result of verifying it, and checkpoints of its head."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from synergies.services.audit import AuditProblem
+from synergies.services.audit_trail import Checkpoint, Verification
 from synergies.storage.audit_rows import AuditRecord
 
 
@@ -20,25 +21,62 @@ class AuditRecordOut(BaseModel):
     after: str | None
     prev_hash: str
     hash: str
+    key_id: str | None = Field(description="The audit key that signed it; null: unkeyed, "
+                               "from before the store was keyed.")  # fmt: skip
+    written: str | None = Field(description="Digests of the ledger rows the change wrote.")
 
     @classmethod
     def of(cls, r: AuditRecord) -> AuditRecordOut:
         return cls(
             seq=r.seq, at=r.at, actor=r.actor, action=r.action, subject=r.subject,
             before=r.before, after=r.after, prev_hash=r.prev_hash, hash=r.hash,
+            key_id=r.key_id, written=r.written,
         )  # fmt: skip
 
 
 class AuditProblemOut(BaseModel):
-    seq: int
+    seq: int = Field(description="The audit record concerned; 0: none (a row with no record).")
+    subject: str = Field(description='What is wrong: "audit" (the trail itself), '
+                         '"checkpoint", or a row such as "ledger/12" or "initiative/PUR-003".')  # fmt: skip
     problem: str
 
     @classmethod
     def of(cls, p: AuditProblem) -> AuditProblemOut:
-        return cls(seq=p.seq, problem=p.problem)
+        return cls(seq=p.seq, subject=p.subject, problem=p.problem)
+
+
+class CheckpointOut(BaseModel):
+    """The chain's head, signed with the audit key: keep it outside the store."""
+
+    kind: str
+    seq: int
+    hash: str
+    at: datetime
+    key: str
+    mac: str
+
+    @classmethod
+    def of(cls, c: Checkpoint) -> CheckpointOut:
+        return cls.model_validate_json(c.text())
 
 
 class VerifyOut(BaseModel):
     intact: bool
     records: int
+    keyed_records: int = Field(description="Records signed with an audit key (HMAC).")
+    ledger_entries_checked: int = Field(description="Ledger entries compared with the trail.")
+    ledger_entries_unchecked: int = Field(
+        description="Entries from before the store was keyed that no record describes in full."
+    )
+    checkpoint: CheckpointOut | None = Field(description="The checkpoint verified against.")
     problems: list[AuditProblemOut]
+
+    @classmethod
+    def of(cls, v: Verification) -> VerifyOut:
+        return cls(
+            intact=v.intact, records=v.records, keyed_records=v.keyed_records,
+            ledger_entries_checked=v.ledger_entries_checked,
+            ledger_entries_unchecked=v.ledger_entries_unchecked,
+            checkpoint=CheckpointOut.of(v.checkpoint) if v.checkpoint else None,
+            problems=[AuditProblemOut.of(p) for p in v.problems],
+        )  # fmt: skip

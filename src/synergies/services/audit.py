@@ -1,12 +1,14 @@
-"""The audit trail: every change, who made it and when, before and after, hash-chained."""
+"""The audit trail: every change, who made it and when, before and after, in a chain keyed
+with an HMAC whose key is kept outside the store (services/audit_key.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,10 +16,14 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from synergies.domain.calendar import Month
+from synergies.domain.ledger import LedgerEntry
 from synergies.serialize import jsonable
+from synergies.services import audit_key
+from synergies.services.audit_key import Keyring
 from synergies.services.security import Actor
 from synergies.storage import audit_rows
 from synergies.storage.audit_rows import AuditHead, AuditRecord
+from synergies.storage.written import take_written
 
 GENESIS = "0" * 64
 
@@ -63,6 +69,13 @@ def lock_writes(conn: Connection) -> None:
         audit_rows.touch_head(conn)
 
 
+def _body(prev: str, r: AuditRecord) -> bytes:
+    """What a keyed record's HMAC covers: everything in it but its own hash."""
+    fields = [prev, r.seq, r.at.isoformat(), r.actor, r.action, r.subject, r.before, r.after,
+              r.key_id, r.written]  # fmt: skip
+    return json.dumps(fields, ensure_ascii=False).encode()
+
+
 def record(
     conn: Connection,
     actor: Actor,
@@ -71,43 +84,141 @@ def record(
     before: object = None,
     after: object = None,
 ) -> None:
-    """Append one audit record, chained to the previous one, in the caller's transaction."""
+    """Append one audit record, chained to the previous one, in the caller's transaction.
+
+    The record is signed with the current audit key (services/audit_key.py) and carries
+    digests of the ledger rows its change wrote. The first write to a store made before
+    keying first appends an `audit.keyed` record that seals the unkeyed records before it
+    and the ledger as it stands.
+    """
+    written = take_written(conn)  # before anything else reads or writes in the transaction
     # Advancing the head first takes the write lock, so concurrent writers chain in turn.
     head = audit_rows.advance_head(conn)
     if head is None:
         audit_rows.create_head(conn, 1, GENESIS)
         head = AuditHead(1, GENESIS)
+    keyring = _keyring_for_writing(conn, head)
+    if head.keyed_from is None:
+        head = _start_keying(conn, keyring, head, actor, set(written.get("ledger", [])))
+    _append(conn, keyring, head, actor.name, action, subject, snapshot(before), snapshot(after),
+            _written_digests(conn, written.get("ledger", [])))  # fmt: skip
+
+
+def _keyring_for_writing(conn: Connection, head: AuditHead) -> Keyring:
+    """The keyring, created on first use; refused if it lacks the key of the newest record
+    (a lost or wrong key file would otherwise fork the chain under a fresh key)."""
+    newest_key = audit_rows.key_of(conn, head.seq - 1) if head.seq > 1 else None
+    if newest_key is None:
+        return audit_key.load_or_create()
+    keyring = audit_key.load()
+    if keyring is None or newest_key not in keyring.secrets:
+        raise audit_key.missing(audit_key.key_file(), newest_key if keyring else None)
+    return keyring
+
+
+def _start_keying(
+    conn: Connection, keyring: Keyring, head: AuditHead, actor: Actor, fresh: set[int]
+) -> AuditHead:
+    """From here on every record is keyed; an older store is sealed by one keyed record."""
+    if head.seq == 1:
+        audit_rows.set_keyed_from(conn, 1)
+        return replace(head, keyed_from=1)
+    standing = [e.id for e in audit_rows.ledger_entries(conn) if e.id not in fresh]
+    audit_rows.set_keyed_from(conn, head.seq)
+    after = snapshot({"unkeyed_records": head.seq - 1, "ledger_entries": len(standing)})
+    _append(conn, keyring, head, actor.name, "audit.keyed", "audit", None, after,
+            _written_digests(conn, [i for i in standing if i is not None]))  # fmt: skip
+    advanced = audit_rows.advance_head(conn)
+    if advanced is None:  # the head was created above or by lock_writes
+        raise RuntimeError("the audit head vanished inside its own transaction")
+    return advanced
+
+
+def _append(
+    conn: Connection, keyring: Keyring, head: AuditHead, actor: str, action: str, subject: str,
+    before: str | None, after: str | None, written: str | None,
+) -> None:  # fmt: skip
     at = datetime.now(UTC).replace(microsecond=0)
-    b, a = snapshot(before), snapshot(after)
-    digest = _digest(head.hash, head.seq, at.isoformat(), actor.name, action, subject, b, a)
-    audit_rows.append(
-        conn, AuditRecord(head.seq, at, actor.name, action, subject, b, a, head.hash, digest)
-    )
+    unsigned = AuditRecord(head.seq, at, actor, action, subject, before, after, head.hash, "",
+                           keyring.current, written)  # fmt: skip
+    mac = keyring.sign(keyring.current, _body(head.hash, unsigned))
+    audit_rows.append(conn, replace(unsigned, hash=mac or ""))
+
+
+def ledger_digest(entry: LedgerEntry) -> str:
+    """The digest of a ledger entry as stored: what its audit record says was written."""
+    return hashlib.sha256((snapshot(entry) or "").encode()).hexdigest()
+
+
+def _written_digests(conn: Connection, ledger_ids: Collection[int]) -> str | None:
+    if not ledger_ids:
+        return None
+    digests = {str(e.id): ledger_digest(e) for e in audit_rows.ledger_entries(conn, ledger_ids)}
+    return json.dumps({"ledger": digests}, sort_keys=True)
 
 
 @dataclass(frozen=True, slots=True)
 class AuditProblem:
-    seq: int
+    seq: int  # the audit record concerned; 0 if none (a row with no record)
     problem: str
+    subject: str = "audit"  # what is wrong: the trail itself, or a row ("ledger/12")
 
 
-def verify(rows: Iterable[AuditRecord], head: AuditHead | None) -> list[AuditProblem]:
-    """Recompute the chain; any edited, deleted or inserted record breaks it."""
+def verify(
+    rows: Iterable[AuditRecord], head: AuditHead | None, keyring: Keyring | None = None
+) -> list[AuditProblem]:
+    """Recompute the chain; any edited, deleted or inserted record breaks it.
+
+    Unkeyed records (from before keying) are checked by their SHA-256 chain; keyed ones by
+    their HMAC, which cannot be recomputed without the key. `keyring` may be None only if no
+    record is keyed.
+    """
     problems = []
     prev, expected_seq = GENESIS, 1
+    keyed_from = head.keyed_from if head is not None else None
     for r in rows:
         if r.seq != expected_seq:
             problems.append(AuditProblem(expected_seq, f"record {expected_seq} is missing"))
-        digest = _digest(
-            prev, r.seq, r.at.isoformat(), r.actor, r.action, r.subject, r.before, r.after
-        )
         if r.prev_hash != prev:
             problems.append(AuditProblem(r.seq, "does not chain to the record before it"))
-        if r.hash != digest:
-            problems.append(AuditProblem(r.seq, "content does not match its hash (edited)"))
+        problems += _check_hash(r, prev, keyed_from, keyring)
         prev, expected_seq = r.hash, r.seq + 1
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
         problems.append(AuditProblem(head.seq, "the newest records were deleted"))
+    return problems
+
+
+def _check_hash(
+    r: AuditRecord, prev: str, keyed_from: int | None, keyring: Keyring | None
+) -> list[AuditProblem]:
+    if r.key_id is None:
+        return _check_unkeyed(r, prev, keyed_from)
+    if keyring is None:
+        raise audit_key.missing(audit_key.key_file())
+    mac = keyring.sign(r.key_id, _body(prev, r))
+    if mac is None:
+        return [AuditProblem(r.seq, f"signed with audit key {r.key_id}, which is not in "
+                                    f"{keyring.path}: restore that key from its backup")]  # fmt: skip
+    problems = []
+    if keyed_from is None or r.seq < keyed_from:
+        problems.append(AuditProblem(r.seq, "keyed, but the head says keying starts later "
+                                            f"({keyed_from}): the head was edited"))  # fmt: skip
+    if not hmac.compare_digest(mac, r.hash):
+        problems.append(AuditProblem(r.seq, "content does not match its hash (edited)"))
+    return problems
+
+
+def _check_unkeyed(r: AuditRecord, prev: str, keyed_from: int | None) -> list[AuditProblem]:
+    problems = []
+    if keyed_from is not None and r.seq >= keyed_from:
+        problems.append(AuditProblem(r.seq, f"not keyed, though every record from {keyed_from} "
+                                            "is: re-chained without the key"))  # fmt: skip
+    if r.written is not None:
+        problems.append(AuditProblem(r.seq, "lists written rows but is not keyed"))
+    digest = _digest(prev, r.seq, r.at.isoformat(), r.actor, r.action, r.subject, r.before,
+                     r.after)  # fmt: skip
+    if r.hash != digest:
+        problems.append(AuditProblem(r.seq, "content does not match its hash (edited)"))
     return problems
 
 

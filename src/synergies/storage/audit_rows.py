@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from synergies.domain.ledger import LedgerEntry
+from synergies.storage import ledger_rows
 from synergies.storage import tables as t
 
 HEAD_ID = 1  # the head is a single row
@@ -29,6 +31,8 @@ class AuditRecord:
     after: str | None
     prev_hash: str
     hash: str
+    key_id: str | None = None  # None: unkeyed, from before the store was keyed
+    written: str | None = None  # JSON digests of the rows the change wrote
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +41,14 @@ class AuditHead:
 
     seq: int
     hash: str
+    keyed_from: int | None = None  # the first record that must be keyed
 
 
 def _record(r: Any) -> AuditRecord:
     return AuditRecord(
-        r.seq, r.at, r.actor, r.action, r.subject, r.before, r.after, r.prev_hash, r.hash
-    )
+        r.seq, r.at, r.actor, r.action, r.subject, r.before, r.after, r.prev_hash, r.hash,
+        r.key_id, r.written,
+    )  # fmt: skip
 
 
 def touch_head(conn: Connection) -> bool:
@@ -70,8 +76,19 @@ def advance_head(conn: Connection) -> AuditHead | None:
 
 
 def head(conn: Connection) -> AuditHead | None:
-    row = conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash)).first()
-    return None if row is None else AuditHead(row.seq, row.hash)
+    h = t.audit_head.c
+    row = conn.execute(select(h.seq, h.hash, h.keyed_from)).first()
+    return None if row is None else AuditHead(row.seq, row.hash, row.keyed_from)
+
+
+def set_keyed_from(conn: Connection, seq: int) -> None:
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(keyed_from=seq))
+
+
+def key_of(conn: Connection, seq: int) -> str | None:
+    """The key that signed record `seq` (None if unkeyed or absent)."""
+    query = select(t.audit_log.c.key_id).where(t.audit_log.c.seq == seq)
+    return conn.execute(query).scalar_one_or_none()
 
 
 def append(conn: Connection, record: AuditRecord) -> None:
@@ -80,7 +97,8 @@ def append(conn: Connection, record: AuditRecord) -> None:
         insert(t.audit_log).values(
             seq=record.seq, at=record.at, actor=record.actor, action=record.action,
             subject=record.subject, before=record.before, after=record.after,
-            prev_hash=record.prev_hash, hash=record.hash,
+            prev_hash=record.prev_hash, hash=record.hash, key_id=record.key_id,
+            written=record.written,
         )
     )  # fmt: skip
     conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(hash=record.hash))
@@ -106,3 +124,16 @@ def actors(conn: Connection, subject: str, actions: Collection[str]) -> set[str]
         t.audit_log.c.subject == subject, t.audit_log.c.action.in_(actions)
     )
     return set(conn.execute(query).scalars())
+
+
+def ledger_entries(conn: Connection, ids: Collection[int] | None = None) -> list[LedgerEntry]:
+    """The ledger's entries as stored now: those with `ids`, or all of them."""
+    query = ledger_rows.query_entries()
+    if ids is None:
+        return ledger_rows.load_entries(conn, query)
+    found: list[LedgerEntry] = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found += ledger_rows.load_entries(conn, query.where(ledger_rows.L.c.id.in_(chunk)))
+    return found

@@ -24,6 +24,7 @@ from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.domain.money import Money
 from synergies.storage import tables as t
 from synergies.storage.types import FACTOR, SCALE
+from synergies.storage.written import note_written
 
 L = t.ledger_entries
 SPLIT = 10**9  # see _split: each part's sum stays far inside 64 bits
@@ -108,7 +109,9 @@ def insert_entries(
     keys = import_keys or [None] * len(entries)
     rows = [_row(e, k) for e, k in zip(entries, keys, strict=True)]
     result = conn.execute(insert(L).returning(L.c.id, sort_by_parameter_order=True), rows)
-    return [row.id for row in result]
+    ids = [row.id for row in result]
+    note_written(conn, "ledger", ids)  # the audit record carries what was written
+    return ids
 
 
 def keyed_entries(conn: Connection, prefix: str) -> list[tuple[LedgerEntry, str]]:

@@ -218,6 +218,8 @@ audit_head = Table(
     Column("id", Integer, primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+    # The first record that must be keyed (HMAC); NULL until the store's first keyed write.
+    Column("keyed_from", Integer),
 )
 
 audit_log = Table(
@@ -232,6 +234,10 @@ audit_log = Table(
     Column("after", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The audit key that signed the record (NULL: an unkeyed record from before keying).
+    Column("key_id", String(40)),
+    # Digests of the rows the change wrote (JSON {"ledger": {id: sha256}}), under the hash.
+    Column("written", Text),
 )
 
 measurement_runs = Table(

@@ -1,4 +1,4 @@
-"""The hash-chained audit trail: read it, verify it."""
+"""The keyed, hash-chained audit trail: read it, verify it, checkpoint its head."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from synergies.api.deps import ContextDep, PagingDep
 from synergies.api.pages import Page, cut
 from synergies.api.problems import READ_ERRORS
-from synergies.schemas.audit import AuditProblemOut, AuditRecordOut, VerifyOut
+from synergies.schemas.audit import AuditRecordOut, CheckpointOut, VerifyOut
 from synergies.services import audit_trail
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_ERRORS)
@@ -33,9 +33,20 @@ def list_records(
 
 
 @router.get("/verify")
-def verify(ctx: ContextDep) -> VerifyOut:
-    """Recompute the hash chain: any edited, deleted or inserted record is reported."""
-    problems, count = audit_trail.verify(ctx)
-    return VerifyOut(
-        intact=not problems, records=count, problems=[AuditProblemOut.of(p) for p in problems]
-    )
+def verify(
+    ctx: ContextDep,
+    against: Annotated[
+        str | None, Query(max_length=1000, description="A checkpoint (the JSON that "
+                          "/audit/checkpoint gave): the chain must still hold that head.")
+    ] = None,
+) -> VerifyOut:  # fmt: skip
+    """Verify the chain (hashes and keyed HMACs), every ledger entry and the current
+    initiatives, accounts and plans against the trail; every problem is reported."""
+    return VerifyOut.of(audit_trail.verification(ctx, against))
+
+
+@router.get("/checkpoint")
+def checkpoint(ctx: ContextDep) -> CheckpointOut:
+    """The chain's head (seq, hash), signed with the audit key: keep it outside the store
+    (the board pack prints it) and verify against it later."""
+    return CheckpointOut.of(audit_trail.checkpoint(ctx))
