@@ -270,3 +270,16 @@ def test_an_unkeyed_record_rewritten_after_the_seal_is_reported(example_ctx: Con
         conn.execute(update(A).where(A.c.seq == 2).values(actor="mallory"))
         _rechain(conn, unkeyed_before_the_seal)
     assert ("audit", "content does not match its hash (edited)") in _problems(example_ctx)
+
+
+def test_a_partner_currency_or_a_stake_edited_in_the_store_is_reported(
+    example_ctx: Context,
+) -> None:
+    partners, holdings = t.partners, t.shareholdings
+    with example_ctx.store.transaction() as conn:
+        conn.execute(
+            update(partners).where(partners.c.code == "NISSAN").values(home_currency="USD")
+        )
+        conn.execute(update(holdings).where(holdings.c.holder == "RENAULT").values(percent="50"))
+    subjects = {subject for subject, _ in _problems(example_ctx)}
+    assert {"partner/NISSAN", "shareholding/RENAULT/NISSAN"} <= subjects

@@ -2,9 +2,9 @@
 
 A keyed chain proves the trail was not rewritten; these checks prove the tables were not
 edited behind it. The ledger is checked row by row against the digests each change's record
-holds (and field by field where the record holds the entry itself); initiatives, accounts
-and locked plans against the newest state their records give. Every difference is reported,
-each naming the row.
+holds (and field by field where the record holds the entry itself); initiatives, accounts,
+partners, shareholdings, targets and locked plans against the newest state their records
+give. Every difference is reported, each naming the row.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from typing import TypeVar
 from synergies.domain.accounts import User
 from synergies.domain.initiatives import Initiative
 from synergies.domain.ledger import LedgerEntry
+from synergies.domain.ownership import Shareholding
+from synergies.domain.partners import Partner
 from synergies.domain.plans import LockedPlan
+from synergies.domain.targets import Target
 from synergies.services.audit import AuditProblem, ledger_digest, snapshot
 from synergies.storage.audit_rows import AuditRecord
 
@@ -30,6 +33,9 @@ INITIATIVE_FIELDS = ("name", "function", "owner", "category", "allocation", "sta
                      "side_status", "forecast", "locked_plan", "approval", "signoffs",
                      "agreement", "probability")  # fmt: skip
 USER_FIELDS = ("role", "partner", "functions", "active")
+PARTNER_FIELDS = ("name", "home_currency", "fiscal_calendar", "member")
+HOLDING_FIELDS = ("percent", "voting", "since")
+TARGET_FIELDS = ("amount", "note", "illustrative")
 
 T = TypeVar("T")
 
@@ -164,6 +170,29 @@ def check_users(records: list[AuditRecord], current: Iterable[User]) -> list[Aud
     mine = [r for r in records if r.subject.startswith("user/")]
     return check_latest_state(mine, current, subject=lambda u: f"user/{u.name}",
                               fields=USER_FIELDS)  # fmt: skip
+
+
+def check_structure(
+    records: list[AuditRecord],
+    partners: Iterable[Partner],
+    holdings: Iterable[Shareholding],
+    targets: Iterable[Target],
+) -> list[AuditProblem]:
+    """Partners, shareholdings and targets: what reports convert, weigh and compare by."""
+
+    def of(prefix: str) -> list[AuditRecord]:
+        return [r for r in records if r.subject.startswith(prefix)]
+
+    return (
+        check_latest_state(of("partner/"), partners, subject=lambda p: f"partner/{p.code}",
+                           fields=PARTNER_FIELDS)
+        + check_latest_state(of("shareholding/"), holdings,
+                             subject=lambda h: f"shareholding/{h.holder}/{h.held}",
+                             fields=HOLDING_FIELDS)
+        + check_latest_state(of("target/"), targets,
+                             subject=lambda t: f"target/{t.year}/{t.function or 'alliance'}",
+                             fields=TARGET_FIELDS)
+    )  # fmt: skip
 
 
 def check_plans(records: list[AuditRecord], current: Iterable[LockedPlan]) -> list[AuditProblem]:

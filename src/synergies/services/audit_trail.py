@@ -16,7 +16,13 @@ from synergies.services.audit import verify as verify_chain
 from synergies.services.audit_key import Keyring
 from synergies.services.context import Context
 from synergies.services.security import Action
-from synergies.storage import account_rows, audit_rows, initiative_rows, plan_rows
+from synergies.storage import (
+    account_rows,
+    alliance_rows,
+    audit_rows,
+    initiative_rows,
+    plan_rows,
+)
 from synergies.storage.audit_rows import AuditRecord
 
 CHECKPOINT_KIND = "synergies audit checkpoint"
@@ -73,7 +79,7 @@ def verify(ctx: Context) -> tuple[list[AuditProblem], int]:
 
 def verification(ctx: Context, against: str | None = None) -> Verification:
     """Check the chain (hashes and HMACs), the ledger row by row and the current records of
-    initiatives, accounts and plans against the trail, and, given a checkpoint's text, that
+    initiatives, accounts, partners, shareholdings, targets and plans against the trail, and, given a checkpoint's text, that
     the chain still holds that head. Every problem is reported."""
     ctx.allow(Action.read)
     checkpoint = parse_checkpoint(against) if against is not None else None
@@ -108,6 +114,12 @@ def _current_records(conn: Connection, rows: list[AuditRecord]) -> list[AuditPro
         audit_checks.check_initiatives(rows, initiative_rows.load_initiatives(conn))
         + audit_checks.check_users(rows, account_rows.load_users(conn))
         + audit_checks.check_plans(rows, plan_rows.load_plans(conn))
+        + audit_checks.check_structure(
+            rows,
+            alliance_rows.load_partners(conn).values(),
+            alliance_rows.load_shareholdings(conn),
+            alliance_rows.load_targets(conn),
+        )
     )
 
 
