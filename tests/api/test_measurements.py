@@ -108,3 +108,14 @@ def test_a_server_started_without_sources_reads_none(
         got = bare.post("/measurements", json={"source": SOURCE}, headers=as_role["admin"])
     assert got.status_code == 403
     assert got.json()["fix"] == "the server must be started with a sources folder"
+
+
+def test_a_refused_source_names_no_server_path(
+    api_store: Store, as_role: dict, tmp_path: Path
+) -> None:
+    root = tmp_path / "sources"
+    (root / "empty").mkdir(parents=True)
+    with TestClient(create_app(api_store, root)) as client:
+        got = client.post("/measurements", json={"source": "empty"}, headers=as_role["admin"])
+    assert got.status_code == 422 and got.json()["field"] == "source"
+    assert str(tmp_path) not in got.text and "no purchase_lines table" in got.text

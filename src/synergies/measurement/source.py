@@ -69,7 +69,7 @@ def read_files(backend: BaseBackend, files: TableFiles) -> ir.Table:
 def _missing(table: str, location: str) -> InvalidInput:
     return InvalidInput(
         f"the source has no {table} table",
-        field=location,
+        field="source",  # not `location`: a server path or a URL with credentials
         fix=f"add {table}.parquet, {table}.csv or a folder {table}/ of Parquet parts",
     )
 
