@@ -3,10 +3,12 @@
 Each operation is its own test ("GET /reports/synergies"), so one failing route hides no other
 and `-k` picks one. Examples are bounded and reproducible (schemathesis strategies run by
 Hypothesis), sent in-process as the alliance admin, the role that may call every route, on
-each backend's example alliance.
+each backend's example alliance holding ten ledger entries at the largest accepted amount.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 import schemathesis
@@ -14,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import create_engine
 
 from synergies.api.app import create_app
+from synergies.domain.calendar import Month
+from synergies.domain.initiatives import Category
+from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.domain.money import Money
+from synergies.services import ledger
+from synergies.services.context import Context
+from synergies.services.security import local_operator
 from synergies.storage.store import Store
+from synergies.storage.types import LIMIT
 from tests.api.conftest import bearer, token_for
 
 # Business rules (fixed shares sum to 100, a dis-synergy is negative, ...) refuse some
@@ -35,9 +45,21 @@ def _labels() -> list[str]:
     return [label for label in labels if label not in SKIPPED]
 
 
+def _largest_amounts(store: Store) -> None:
+    """Ten entries at the largest accepted amount: every sum past 64 bits (issue 11 broke on it)."""
+    ctx = Context(store, local_operator())
+    for month in range(1, 11):
+        ledger.add(ctx, LedgerEntry(
+            partner="RENAULT", period=Month(2016, month), amount=Money(LIMIT, "EUR"),
+            category=Category.cost_reduction, source=EntrySource.entered, author="fuzz",
+            recorded_at=datetime.now(UTC), function="purchasing",
+        ))  # fmt: skip
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("label", _labels())
 def test_the_operation_keeps_its_contract(api_store: Store, label: str) -> None:
+    _largest_amounts(api_store)
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(api_store))
     operation = schema.find_operation_by_label(label)
     assert operation is not None, f"{label} is no longer in the schema"
