@@ -150,9 +150,11 @@ def test_the_audit_trail_shows_a_month_as_it_is_written(example_ctx: Context) ->
     assert json.loads(newest.after)["forecast"]["start"] == "2017-01"
 
 
+# Only PostgreSQL answers in the session's time zone, so only it is asked.
+@pytest.mark.parametrize(
+    "example_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_the_audit_trail_verifies_in_any_session_time_zone(example_url: str) -> None:
-    if not example_url.startswith("postgresql"):
-        pytest.skip("only PostgreSQL answers in the session's time zone")
     engine = create_engine(example_url, connect_args={"options": "-c timezone=Asia/Tokyo"})
     problems, count = audit_trail.verify(Context(Store(engine), local_operator()))
     engine.dispose()
