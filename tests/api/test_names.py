@@ -45,6 +45,7 @@ def test_a_partner_code_has_one_form_in_paths_and_bodies(client: TestClient, as_
     admin = as_role["admin"]
     assert client.get("/partners/renault", headers=admin).json()["code"] == "RENAULT"
     assert client.get("/agreements/daimler", headers=admin).json()["code"] == "DAIMLER"
+    assert client.get("/initiatives/pur-001", headers=admin).json()["id"] == "PUR-001"
     got = client.post("/org/people", json={**_person("p-code", "Ana Diaz"), "company": "nissan"},
                       headers=admin)  # fmt: skip
     assert got.status_code == 201 and got.json()["company"] == "NISSAN"

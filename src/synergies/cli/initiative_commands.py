@@ -17,6 +17,7 @@ from synergies.domain.calendar import Month, parse_date
 from synergies.domain.errors import InvalidInput, NotAuthenticated
 from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
 from synergies.domain.money import Money, parse_decimal
+from synergies.domain.partners import partner_code
 from synergies.services import initiatives as service
 from synergies.services.context import Context
 from synergies.services.initiatives import InitiativeFilter
@@ -107,7 +108,7 @@ def add(
         Initiative(
             id=initiative_id.upper(), name=name, function=function, owner=owner,
             category=category, allocation=parse_allocation(allocation, method),
-            agreement=agreement.upper() if agreement else None,
+            agreement=partner_code(agreement, field="agreement") if agreement else None,
         ),
     )  # fmt: skip
     console().print(f"created {created.id} at {created.stage} ({created.stage.label})")
@@ -257,8 +258,9 @@ def sign_off(
     and today, at most 400 days ago. A change of the figures lapses every sign-off."""
     with _acting(db, as_user) as ctx:
         day = parse_date(on, field="--on") if on else ctx.clock().date()
-        done = service.sign_off(ctx, initiative_id.upper(), partner.upper(), day)
-    console().print(f"{done.id}: signed off for {partner.upper()} by {ctx.actor.name}")
+        code = partner_code(partner, field="partner")
+        done = service.sign_off(ctx, initiative_id.upper(), code, day)
+    console().print(f"{done.id}: signed off for {code} by {ctx.actor.name}")
 
 
 @initiative_app.command("status")

@@ -8,6 +8,7 @@ import typer
 
 from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, emit, print_json
+from synergies.domain.partners import partner_code
 from synergies.services import measurement as service
 
 measurement_app = typer.Typer(help="A posted measurement run: lineage and detail.",
@@ -46,7 +47,8 @@ def show(
         "summary": found.summary,
     }  # fmt: skip
     if partner:
-        document["detail"] = {partner.upper(): service.run_detail(ctx, run_id, partner)}
+        code = partner_code(partner, field="partner")
+        document["detail"] = {code: service.run_detail(ctx, run_id, code)}
     if fmt is Format.table:
         emit([{"field": k, "value": v} for k, v in document.items() if k != "summary"], fmt)
     else:

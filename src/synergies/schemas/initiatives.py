@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.initiatives import (
@@ -33,7 +33,9 @@ from synergies.schemas.common import (
 from synergies.schemas.structure import Day
 
 InitiativeId = Annotated[
-    str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    str,
+    Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"),
+    AfterValidator(str.upper),  # ids are upper case (PUR-001), whoever types them
 ]
 Weight = Annotated[Decimal, Field(ge=0, max_digits=24, decimal_places=6, allow_inf_nan=False)]
 
@@ -79,7 +81,7 @@ class AllocationIn(Body):
     )  # fmt: skip
 
     def to_domain(self) -> AllocationRule:
-        return AllocationRule(self.method, tuple((p.upper(), w) for p, w in self.weights.items()))
+        return AllocationRule(self.method, tuple(self.weights.items()))
 
 
 class AllocationOut(BaseModel):
@@ -111,9 +113,9 @@ class InitiativeIn(Body):
 
     def to_domain(self) -> Initiative:
         return Initiative(
-            id=self.id.upper(), name=self.name, function=self.function, owner=self.owner,
+            id=self.id, name=self.name, function=self.function, owner=self.owner,
             category=self.category, allocation=self.allocation.to_domain(),
-            agreement=self.agreement.upper() if self.agreement else None,
+            agreement=self.agreement,
         )  # fmt: skip
 
 

@@ -59,10 +59,10 @@ class EntryIn(Body):
     def to_domain(self, *, author: str, at: datetime) -> LedgerEntry:
         """The entry `author` types in at `at` (its source: entered)."""
         return LedgerEntry(
-            partner=self.partner.upper(), period=Month.parse(self.period),
+            partner=self.partner, period=Month.parse(self.period),
             amount=self.amount.to_domain(), category=self.category, source=EntrySource.entered,
             author=author, recorded_at=at,
-            initiative_id=self.initiative_id.upper() if self.initiative_id else None,
+            initiative_id=self.initiative_id,
             function=self.function, reason=self.reason,
         )  # fmt: skip
 

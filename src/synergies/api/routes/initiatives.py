@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from pydantic import AfterValidator
 
-from synergies.api.deps import ContextDep, IfMatch, PagingDep
+from synergies.api.deps import CodePath, ContextDep, IfMatch, PagingDep
 from synergies.api.pages import Page, cut, sort_pattern
 from synergies.api.problems import WRITE_ERRORS
 from synergies.domain.initiatives import Initiative, SideStatus, Stage
@@ -29,8 +30,12 @@ from synergies.services import initiatives as service
 from synergies.services.initiatives import InitiativeFilter
 
 router = APIRouter(prefix="/initiatives", tags=["initiatives"], responses=WRITE_ERRORS)
-IdPath = Annotated[str, Path(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
-CodePath = Annotated[str, Path(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+# Initiative ids are upper case (PUR-001); a path may say pur-001, upper-cased once here.
+IdPath = Annotated[
+    str,
+    Path(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"),
+    AfterValidator(str.upper),
+]
 SORT_KEYS = {
     "id": lambda i: i.id,
     "name": lambda i: i.name,
@@ -66,7 +71,7 @@ def list_initiatives(
 @router.get("/{initiative_id}")
 def get_initiative(ctx: ContextDep, initiative_id: IdPath, response: Response) -> InitiativeOut:
     """One initiative; its version is the ETag."""
-    return _tagged(response, service.get(ctx, initiative_id.upper()))
+    return _tagged(response, service.get(ctx, initiative_id))
 
 
 @router.post("", status_code=201)
@@ -80,7 +85,7 @@ def update_figures(
     ctx: ContextDep, initiative_id: IdPath, body: FiguresIn, version: IfMatch, response: Response
 ) -> InitiativeOut:
     """Set the working forecast (the business case)."""
-    done = service.update_figures(ctx, initiative_id.upper(), body.to_domain(), version)
+    done = service.update_figures(ctx, initiative_id, body.to_domain(), version)
     return _tagged(response, done)
 
 
@@ -89,7 +94,7 @@ def advance(
     ctx: ContextDep, initiative_id: IdPath, body: AdvanceIn, version: IfMatch, response: Response
 ) -> InitiativeOut:
     """Pass a stage gate; a gate whose requirements are not met is refused with 409."""
-    return _tagged(response, service.advance(ctx, initiative_id.upper(), body.to, version))
+    return _tagged(response, service.advance(ctx, initiative_id, body.to, version))
 
 
 @router.post("/{initiative_id}/approval")
@@ -102,7 +107,7 @@ def approve(
     Needs the approve right (an approver, or an alliance admin) and no part in the initiative
     (owner, proposer, figures); dated today or up to 400 days back, not before its creation.
     A change of the figures before the plan is locked lapses the approval."""
-    done = service.approve(ctx, initiative_id.upper(), body.body, body.on, version)
+    done = service.approve(ctx, initiative_id, body.body, body.on, version)
     return _tagged(response, done)
 
 
@@ -111,7 +116,7 @@ def lock_plan(
     ctx: ContextDep, initiative_id: IdPath, version: IfMatch, response: Response
 ) -> InitiativeOut:
     """Freeze the business case as the locked plan; it never changes afterwards."""
-    return _tagged(response, service.lock_plan(ctx, initiative_id.upper(), version))
+    return _tagged(response, service.lock_plan(ctx, initiative_id, version))
 
 
 @router.post("/{initiative_id}/status")
@@ -119,7 +124,7 @@ def set_status(
     ctx: ContextDep, initiative_id: IdPath, body: StatusIn, version: IfMatch, response: Response
 ) -> InitiativeOut:
     """Set or clear the side status: at risk, on hold, cancelled."""
-    done = service.set_status(ctx, initiative_id.upper(), body.status, version)
+    done = service.set_status(ctx, initiative_id, body.status, version)
     return _tagged(response, done)
 
 
@@ -129,7 +134,7 @@ def set_probability(
     response: Response,
 ) -> InitiativeOut:  # fmt: skip
     """Set (or clear) the initiative's own probability of delivery used by forecasts."""
-    done = service.set_probability(ctx, initiative_id.upper(), body.probability, version)
+    done = service.set_probability(ctx, initiative_id, body.probability, version)
     return _tagged(response, done)
 
 
@@ -143,14 +148,14 @@ def sign_off(
     proposer, figures, approval) and not its signer for another partner; dated between its
     entering L4 (and its figures' start and last change) and today, at most 400 days ago.
     A change of the figures lapses every sign-off."""
-    done = service.sign_off(ctx, initiative_id.upper(), body.partner.upper(), body.on, version)
+    done = service.sign_off(ctx, initiative_id, body.partner, body.on, version)
     return _tagged(response, done)
 
 
 @router.get("/{initiative_id}/weights/{partner}")
 def allocation_weight(ctx: ContextDep, initiative_id: IdPath, partner: CodePath) -> WeightOut:
     """A partner's raw allocation weight (for a cost-base split: its confidential cost base)."""
-    key = partner.upper()
-    weight = service.allocation_weight(ctx, initiative_id.upper(), key)
-    method = service.get(ctx, initiative_id.upper()).allocation.method
-    return WeightOut(initiative=initiative_id.upper(), partner=key, method=method, weight=weight)
+    key = partner
+    weight = service.allocation_weight(ctx, initiative_id, key)
+    method = service.get(ctx, initiative_id).allocation.method
+    return WeightOut(initiative=initiative_id, partner=key, method=method, weight=weight)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
-from synergies.api.deps import ContextDep, PagingDep
+from synergies.api.deps import CodePath, ContextDep, PagingDep
 from synergies.api.pages import Page, cut
 from synergies.api.problems import READ_ERRORS, WRITE_ERRORS
 from synergies.api.sources import resolve_source
@@ -15,7 +15,6 @@ from synergies.services import measurement
 
 router = APIRouter(prefix="/measurements", tags=["measurements"], responses=READ_ERRORS)
 RunPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
-CodePath = Annotated[str, Path(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 
 
 @router.get("")
