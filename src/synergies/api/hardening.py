@@ -24,6 +24,8 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from synergies.api.deps import SESSION_COOKIE
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -33,7 +35,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 MAX_BODY = 1024 * 1024  # 1 MiB: the largest request body any route needs is a few kB
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON_TYPES = ("application/json", "application/problem+json", "application/merge-patch+json")
-SESSION_COOKIE = "synergies_session"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

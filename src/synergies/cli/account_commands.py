@@ -9,7 +9,7 @@ import typer
 
 from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
-from synergies.domain.accounts import ApiToken, User, parse_duration
+from synergies.domain.accounts import ApiToken, Role, User, parse_duration
 from synergies.services import accounts
 
 user_app = typer.Typer(
@@ -43,19 +43,20 @@ PasswordStdin = Annotated[
     typer.Option("--password-stdin", help="Read the password(s) from standard input, a line each."),
 ]
 NameArg = Annotated[str, typer.Argument(help="User name (case does not matter).")]
+# The roles' own names, so the help cannot drift from the roles there are.
+RoleOption = Annotated[str, typer.Option(help=", ".join(r.value for r in Role) + ".")]
+PartnerOption = Annotated[str | None, typer.Option(help="The partner the user works for.")]
+FunctionsOption = Annotated[
+    list[str] | None, typer.Option(help="A function the user leads (repeat for more).")
+]
 
 
 @user_app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="User name, e.g. rene.controller.")],
-    role: Annotated[
-        str,
-        typer.Option(help="alliance admin, function lead, partner controller, clean team, viewer."),
-    ],
-    partner: Annotated[str | None, typer.Option(help="The partner the user works for.")] = None,
-    function: Annotated[
-        list[str] | None, typer.Option(help="A function the user leads (repeat for more).")
-    ] = None,
+    role: RoleOption,
+    partner: PartnerOption = None,
+    function: FunctionsOption = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
@@ -113,14 +114,9 @@ def activate(name: NameArg, db: DbOption = None) -> None:
 @user_app.command("set-role")
 def set_role(
     name: NameArg,
-    role: Annotated[
-        str,
-        typer.Option(help="alliance admin, function lead, partner controller, clean team, viewer."),
-    ],
-    partner: Annotated[str | None, typer.Option(help="The partner the user works for.")] = None,
-    function: Annotated[
-        list[str] | None, typer.Option(help="A function the user leads (repeat for more).")
-    ] = None,
+    role: RoleOption,
+    partner: PartnerOption = None,
+    function: FunctionsOption = None,
     db: DbOption = None,
 ) -> None:
     """Change a user's role, partner and functions (the last admin stays an admin)."""

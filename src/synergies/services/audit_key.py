@@ -61,17 +61,29 @@ def missing(path: Path, key_id: str | None = None) -> NotFound:
     )
 
 
+# The last keyring read from each file, by the file's identity and change time: every audit
+# write needs it, and reading and parsing the file each time is I/O on the write path.
+_read: dict[Path, tuple[tuple[int, int, int], Keyring]] = {}
+
+
 def load(path: Path | None = None) -> Keyring | None:
     """The keyring in the key file, or None if there is no key file."""
     path = path or key_file()
     try:
+        status = path.stat()
+        stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
+        kept = _read.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise InvalidInput(f"cannot read the audit key file {path}: {exc}", field="audit_key",
                            fix="make it readable by this user only (chmod 600)") from None  # fmt: skip
-    return _parse(path, text)
+    keyring = _parse(path, text)
+    _read[path] = (stamp, keyring)
+    return keyring
 
 
 def _parse(path: Path, text: str) -> Keyring:
