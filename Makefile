@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 DEMO_DB := sqlite:///.demo/synergies.db
 # Found by the CLI in this folder or a parent, so the README's commands need no --db.
 PROJECT_FILE := .synergies.toml
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean
+.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean browser
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "synergies needs Python 3.11+"'
@@ -31,9 +32,15 @@ demo: $(VENV)/.runtime
 	$(BIN)/synergies demo --db $(DEMO_DB)
 	$(BIN)/synergies report --db $(DEMO_DB) --year 2015 --by function
 
-test: $(VENV)/.dev lint typecheck pytest
+# The browser tests drive Debian's chromium (never a browser Playwright downloads).
+browser:
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-check: $(VENV)/.dev lint typecheck pytest-quick
+test: $(VENV)/.dev browser lint typecheck pytest
+
+check: $(VENV)/.dev browser lint typecheck pytest-quick
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

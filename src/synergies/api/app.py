@@ -30,6 +30,7 @@ from synergies.api.routes import (
     users,
 )
 from synergies.storage.store import Store
+from synergies.web import app as web
 
 SOURCES_VAR = "SYNERGIES_SOURCES"
 
@@ -73,7 +74,8 @@ def docs() -> HTMLResponse:
 
 
 def create_app(store: Store, sources: Path | None = None) -> FastAPI:
-    """The REST API over `store`; measurement sources are read only from `sources`."""
+    """The REST API over `store` and the web dashboard beside it (at `/`); measurement
+    sources are read only from `sources`."""
     app = FastAPI(
         title="synergies", version="1", description=DESCRIPTION, docs_url=None,
         redoc_url=None, redirect_slashes=False,  # a redirect would echo the Host header
@@ -87,6 +89,7 @@ def create_app(store: Store, sources: Path | None = None) -> FastAPI:
     app.add_api_route("/docs", docs, methods=["GET"], include_in_schema=False)
     for router in ROUTERS:
         app.include_router(router)
+    web.install(app)
     return app
 
 

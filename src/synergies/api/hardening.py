@@ -3,7 +3,8 @@
 Pure ASGI (no per-request task switching), so the guard costs microseconds:
 - a body larger than the limit is refused with 413 before it is read whole;
 - a write's body must be JSON (415 otherwise): a browser form or `text/plain` cannot reach a
-  route that trusts its cookie;
+  route that trusts its cookie; only the dashboard's own pages (under `/web/`) take forms,
+  and each of their forms carries a CSRF token (web/session.py);
 - a write from another site is refused: an `Origin` that is not the server's own, or, for a
   request authenticated by the session cookie, neither a same-origin `Origin` nor
   `Sec-Fetch-Site: same-origin` (the CSRF rule; bearer tokens are not sent by browsers on
@@ -35,6 +36,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 MAX_BODY = 1024 * 1024  # 1 MiB: the largest request body any route needs is a few kB
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON_TYPES = ("application/json", "application/problem+json", "application/merge-patch+json")
+FORM_TYPE = "application/x-www-form-urlencoded"
+FORM_PATHS = "/web/"  # the dashboard's forms; nothing else reads a form body
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,7 +48,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would make forms send `Origin: null`
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 )
@@ -96,9 +99,9 @@ def cross_site(scope: Scope, headers: dict[str, str]) -> Refusal | None:
     return None
 
 
-def _not_json(headers: dict[str, str]) -> Refusal | None:
+def _not_json(scope: Scope, headers: dict[str, str]) -> Refusal | None:
     media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media in JSON_TYPES:
+    if media in JSON_TYPES or (media == FORM_TYPE and scope["path"].startswith(FORM_PATHS)):
         return None
     return Refusal(
         415, "Unsupported media type", f"a request body must be JSON, not {media or 'untyped'}",
@@ -128,7 +131,7 @@ def check_request(scope: Scope, headers: dict[str, str]) -> Refusal | None:
     if size is not None and size > MAX_BODY:
         return _too_large()
     has_body = bool(size) or "transfer-encoding" in headers
-    return _not_json(headers) if has_body else None
+    return _not_json(scope, headers) if has_body else None
 
 
 async def send_refusal(scope: Scope, send: Send, refusal: Refusal) -> None:
@@ -178,7 +181,7 @@ def _with_security_headers(message: Message, path: str) -> Message:
     if b"cache-control" not in names:
         # Answers are per user (and may hold a new token's secret): never kept. The package's
         # own static files are the same for everyone and change only with a release.
-        static = path.startswith("/static/")
+        static = path.startswith(("/static/", "/assets/"))
         headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
     message["headers"] = headers
     return message

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
+from synergies.domain.accounts import Role
 from synergies.example import initiatives as example_initiatives
 from synergies.example import published
 from synergies.example import structure as example
-from synergies.services import initiatives, ledger, structure
+from synergies.services import accounts, initiatives, ledger, structure
 from synergies.services.context import Context
 
 
@@ -48,3 +50,39 @@ def load_example(ctx: Context) -> Loaded:
             ctx, [e for e, _ in pairs], [k for _, k in pairs], "example alliance"
         )
     return Loaded(False, len(example.PARTNERS), len(seeds), outcome.added)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    name: str
+    role: Role
+    partner: str | None
+    functions: tuple[str, ...]
+    password: str  # generated for this store; shown once, kept only as a hash
+
+
+# One account per role, and a controller of each partner (each signs only for their own).
+DEMO_ROLES: tuple[tuple[str, Role, str | None, tuple[str, ...]], ...] = (
+    ("ada.admin", Role.admin, None, ()),
+    ("pat.purchasing", Role.function_lead, "RENAULT", ("purchasing",)),
+    ("rene.controller", Role.controller, "RENAULT", ()),
+    ("naoko.controller", Role.controller, "NISSAN", ()),
+    ("abe.approver", Role.approver, None, ()),
+    ("cleo.cleanteam", Role.clean_team, None, ()),
+    ("vic.viewer", Role.viewer, "NISSAN", ()),
+)
+
+
+def add_demo_accounts(ctx: Context) -> list[DemoAccount]:
+    """An account for each role of the example alliance, each with a password generated now
+    (never a fixed one: a demo store must not open to a password anyone can read here)."""
+    made = [
+        DemoAccount(name, role, partner, functions, secrets.token_urlsafe(12))
+        for name, role, partner, functions in DEMO_ROLES
+    ]
+    with ctx.transaction():
+        for a in made:
+            accounts.add_user(
+                ctx, a.name, a.role, a.password, partner=a.partner, functions=a.functions
+            )
+    return made
