@@ -58,7 +58,7 @@ class Viewer:
     def may(self, action: Action, **scope: str | None) -> bool:
         """Would the one policy allow this? (To show an action, never to grant it.)"""
         try:
-            authorize(self.actor, action, **scope)  # type: ignore[arg-type]
+            authorize(self.actor, action, **scope)
         except PermissionDenied:
             return False
         return True
