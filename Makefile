@@ -29,8 +29,10 @@ demo: $(VENV)/.runtime
 	@echo '# Written by make demo: synergies commands run here use the demo store.' > $(PROJECT_FILE)
 	@echo 'db = "$(DEMO_DB)"' >> $(PROJECT_FILE)
 	$(BIN)/synergies init --db $(DEMO_DB)
-	$(BIN)/synergies demo --db $(DEMO_DB)
+	$(BIN)/synergies demo --db $(DEMO_DB) --accounts-file .demo/accounts.txt
 	$(BIN)/synergies report --db $(DEMO_DB) --year 2015 --by function
+	@echo
+	@cat .demo/accounts.txt
 
 # The browser tests drive Debian's chromium (never a browser Playwright downloads).
 browser:

@@ -74,7 +74,8 @@ COMMANDS: dict[str, Entry] = {
         "One-off costs against cumulative savings on the plan, and the payback month.",
     ),
     "serve": Entry(
-        "serve_commands", "Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."
+        "serve_commands",
+        "Serve the web dashboard (at /) and the REST API (OpenAPI at /openapi.json, docs at /docs).",
     ),
     "db": Entry("store_commands", "Manage the store's schema (Alembic migrations)."),
     "partners": Entry(

@@ -24,7 +24,7 @@ def serve(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the web dashboard (at /) and the REST API (OpenAPI at /openapi.json, docs at /docs)."""
     # The server and the API (FastAPI, every router) load only when serving.
     import uvicorn
 
@@ -38,6 +38,8 @@ def serve(
             raise InvalidInput(f"{sources} is not a folder", field="--sources",
                                fix="name an existing folder")  # fmt: skip
         os.environ[SOURCES_VAR] = str(sources.resolve())
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"dashboard at http://{shown}:{port}/ · API docs at http://{shown}:{port}/docs")
     uvicorn.run(
         "synergies.api.app:app_from_environment", factory=True, host=host, port=port,
         workers=workers, log_level="warning",
