@@ -3,27 +3,75 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Select
 
 from synergies.domain.errors import InvalidInput
-from synergies.domain.initiatives import Initiative
+from synergies.domain.initiatives import Category, Initiative
 from synergies.domain.ledger import EntryFilter, LedgerEntry, check_sign, reversal_of
+from synergies.domain.money import Money
 from synergies.domain.partners import find_partner
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import alliance_rows, initiative_rows, ledger_rows
 
 
-def entries(ctx: Context, where: EntryFilter | None = None) -> list[LedgerEntry]:
-    ctx.allow(Action.read)
+def _query(where: EntryFilter | None) -> Select[Any]:
     where = where or EntryFilter()
-    query = ledger_rows.query_entries(
+    return ledger_rows.query_entries(
         initiative=where.initiative, partner=where.partner, function=where.function,
         source=where.source,
     )  # fmt: skip
+
+
+def entries(ctx: Context, where: EntryFilter | None = None) -> list[LedgerEntry]:
+    """Every entry the filter selects, in id order (an export; a page wants `entry_page`)."""
+    ctx.allow(Action.read)
     with ctx.reading() as conn:
-        return ledger_rows.load_entries(conn, query)
+        return ledger_rows.load_entries(conn, _query(where))
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    entries: list[LedgerEntry]
+    total: int  # entries the filter selects, on every page
+    totals: list[Money]  # their sum per currency, synergies only (one-off costs apart)
+    one_off_costs: list[Money]
+
+
+SORTS = tuple(ledger_rows.ORDERS)
+
+
+def entry_page(
+    ctx: Context, where: EntryFilter | None = None, *, sort: str = "id", limit: int = 100,
+    offset: int = 0,
+) -> EntryPage:  # fmt: skip
+    """One page of the entries the filter selects, sorted by one of SORTS ('-' first for
+    descending), with how many there are and what they add up to; all of it in SQL."""
+    ctx.allow(Action.read)
+    if sort.lstrip("-") not in ledger_rows.ORDERS:
+        raise InvalidInput(
+            f"cannot sort by {sort!r}", field="sort", fix=f"sort by one of: {', '.join(SORTS)}"
+        )
+    query = _query(where)
+    with ctx.reading() as conn:
+        page, total = ledger_rows.page_of_entries(conn, query, sort, limit, offset)
+        sums = ledger_rows.totals_of_entries(conn, query)
+    return EntryPage(page, total, *_by_kind(sums))
+
+
+def _by_kind(sums: list[tuple[str, str, Decimal]]) -> tuple[list[Money], list[Money]]:
+    synergies: dict[str, Decimal] = {}
+    costs: dict[str, Decimal] = {}
+    for currency, category, amount in sums:
+        into = costs if category == Category.one_off_cost.value else synergies
+        into[currency] = into.get(currency, Decimal(0)) + amount
+    return (
+        [Money(a, c) for c, a in sorted(synergies.items())],
+        [Money(a, c) for c, a in sorted(costs.items())],
+    )
 
 
 class _References:

@@ -65,6 +65,45 @@ def load_entries(conn: Connection, query: Select[Any] | None = None) -> list[Led
     ]
 
 
+# The orders a ledger list may take, as the API's sort keys; ties in id order, as a stable
+# sort of the list in id order would leave them.
+ORDERS: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "id": (L.c.id,),
+    "period": (L.c.period, L.c.id),
+    "amount": (L.c.currency, L.c.amount),
+    "partner": (L.c.partner, L.c.id),
+}
+
+
+def page_of_entries(
+    conn: Connection, query: Select[Any], sort: str, limit: int, offset: int
+) -> tuple[list[LedgerEntry], int]:
+    """One page of the entries `query` selects, sorted in SQL, and how many it selects in all:
+    a page of a million-entry ledger reads a page, not the ledger."""
+    unordered = query.order_by(None)
+    total = conn.execute(select(func.count()).select_from(unordered.subquery())).scalar_one()
+    descending = sort.startswith("-")
+    columns = ORDERS[sort.lstrip("-")]
+    order = [c.desc() if descending else c.asc() for c in columns]
+    if columns[-1] is not L.c.id:
+        order.append(L.c.id.asc())
+    rows = conn.execute(unordered.order_by(*order).limit(limit).offset(offset)).mappings()
+    return [_entry(r) for r in rows], int(total)
+
+
+def totals_of_entries(conn: Connection, query: Select[Any]) -> list[tuple[str, str, Decimal]]:
+    """(currency, category, exact sum) of the entries `query` selects, summed in SQL."""
+    picked = query.order_by(None).subquery()
+    high, low = _split(picked.c.amount)
+    summed = select(
+        picked.c.currency, picked.c.category, func.sum(high).label("high"),
+        func.sum(low).label("low"),
+    ).group_by(picked.c.currency, picked.c.category)  # fmt: skip
+    return [
+        (r["currency"], r["category"], _exact_sum(dict(r))) for r in conn.execute(summed).mappings()
+    ]
+
+
 def load_entry(conn: Connection, entry_id: int) -> LedgerEntry:
     row = conn.execute(select(L).where(L.c.id == entry_id)).mappings().one_or_none()
     if row is None:
