@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from synergies.domain.errors import InvalidInput, NotAuthenticated
 from synergies.domain.partners import CODE_PATTERN
@@ -18,6 +19,8 @@ from synergies.services.security import Actor
 from synergies.storage.store import Store
 
 SESSION_COOKIE = "synergies_session"
+# An ETag as sent back: "3", W/"3" or 3 (a version fits 64 bits).
+IF_MATCH = r'^(W/)?"?[0-9]{1,18}"?$'
 
 # A partner or agreement code in a path: the domain's rule, upper-cased once, here.
 CodePath = Annotated[
@@ -73,18 +76,18 @@ def expected_version(
     if_match: Annotated[
         str | None,
         Header(description="The ETag (version) you read; a stale one is refused with 409."),
+        WithJsonSchema({"type": "string", "pattern": IF_MATCH}),  # absent, never null
     ] = None,
-) -> int | None:
+) -> int | None:  # fmt: skip
     if if_match is None:
         return None
-    text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not re.fullmatch(IF_MATCH, if_match.strip()):
         raise InvalidInput(
             f"If-Match {if_match!r} is not a version",
             field="If-Match",
             fix='send the ETag, e.g. "3"',
         )
-    return int(text)
+    return int(if_match.strip().removeprefix("W/").strip('"'))
 
 
 IfMatch = Annotated[int | None, Depends(expected_version)]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from synergies.domain.accounts import ApiToken, Role, User
 from synergies.schemas.common import Body, Code, Key
+from synergies.services.security import UNSCOPED
 
 # Letters and digits of any script; the domain also refuses invisible characters (NFC).
 NAME_PATTERN = r"^[^\W_][\w.@ -]*$"
@@ -17,7 +18,8 @@ UserName = Annotated[str, Field(min_length=1, max_length=100, pattern=NAME_PATTE
 NewPassword = Annotated[
     SecretStr,
     Field(min_length=12, max_length=1000,
-          description="At least 12 characters, not a common password nor the user's name."),
+          description="At least 12 characters, 5 of them different (ignoring case), not a "
+                      "common password nor holding the user's name."),
 ]  # fmt: skip
 # Up to the 90-day cap (domain MAX_TOKEN_LIFE): 1-90 days, 1-12 weeks, 1-999 hours or minutes.
 Duration = Annotated[
@@ -27,12 +29,25 @@ Duration = Annotated[
 ]  # fmt: skip
 
 
+# services.accounts: a role scoped to a partner names one, and a function lead leads some.
+_MEMBERSHIP: dict[str, Any] = {
+    "allOf": [
+        {"if": {"properties": {"role": {"enum": sorted(r.value for r in UNSCOPED)}}},
+         "else": {"required": ["partner"], "properties": {"partner": {"type": "string"}}}},
+        {"if": {"properties": {"role": {"const": Role.function_lead.value}}},
+         "then": {"required": ["functions"], "properties": {"functions": {"minItems": 1}}}},
+    ]
+}  # fmt: skip
+
+
 class LoginIn(Body):
     name: UserName
     password: SecretStr = Field(max_length=1000)
 
 
 class UserIn(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_MEMBERSHIP)
+
     name: UserName
     role: Role
     password: NewPassword
@@ -41,6 +56,8 @@ class UserIn(Body):
 
 
 class RoleIn(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_MEMBERSHIP)
+
     role: Role
     partner: Code | None = None
     functions: list[Key] = Field(default_factory=list, max_length=20)

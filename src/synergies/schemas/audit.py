@@ -10,6 +10,22 @@ from synergies.services.audit import AuditProblem
 from synergies.services.audit_trail import Checkpoint, Verification
 from synergies.storage.audit_rows import AuditRecord
 
+# A checkpoint as GET /audit/checkpoint or `audit checkpoint` gives it (keys in that order,
+# with or without spaces): what services.audit_trail.parse_checkpoint reads, a real date.
+_LEAP_YEAR = r"(19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26])|21(0[48]|[2468][048]|[13579][26]))"
+_DAY = (
+    r"((19|20|21)[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12]"
+    r"[0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|" + _LEAP_YEAR + r"-02-29)"
+)
+_TIME = (
+    r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+)
+CHECKPOINT_PATTERN = (
+    r'^\{"kind": ?"synergies audit checkpoint", ?"seq": ?(0|[1-9][0-9]{0,17}), ?"hash": ?'
+    r'"[0-9a-f]{64}", ?"at": ?"' + _DAY + "T" + _TIME + r'", ?"key": ?"[A-Za-z0-9_-]{1,40}", ?'
+    r'"mac": ?"[0-9a-f]{64}"\}$'
+)
+
 
 class AuditRecordOut(BaseModel):
     seq: int

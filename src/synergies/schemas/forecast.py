@@ -7,7 +7,6 @@ Carlo has no meaningful cents); probabilities and shares are fractions of 1 with
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Literal
 
@@ -19,8 +18,8 @@ from synergies.forecasting import CalibratedProbability, ForecastResult, Payback
 from synergies.forecasting.summary import TargetOutlook, YearOutlook
 from synergies.forecasting.tornado import Driver
 from synergies.forecasting.whatif import TargetDelta, YearDelta
-from synergies.schemas.common import Body, Key, Year
-from synergies.services.forecasts import ForecastOutcome, PaybackOutcome
+from synergies.schemas.common import Body, Day, Key, Year, decimal_schema, number_schema
+from synergies.services.forecasts import MAX_HORIZON_YEARS, ForecastOutcome, PaybackOutcome
 from synergies.services.whatif import ConvergenceMove, WhatIfOutcome
 
 EURO = Decimal(1)
@@ -194,18 +193,30 @@ class ForecastOut(BaseModel):
         )  # fmt: skip
 
 
+SavingPercent = Annotated[
+    Decimal,
+    Field(max_digits=7, decimal_places=4, allow_inf_nan=False),
+    number_schema(r"^\+?(100(\.0{1,4})?|[1-9][0-9]?(\.[0-9]{1,4})?|0\.[0-9]{0,3}[1-9])$", 1, 100),
+]
+CostBase = Annotated[
+    Decimal,
+    Field(max_digits=18, decimal_places=2, allow_inf_nan=False),
+    decimal_schema(16, 2, "positive"),
+]
+
+
 class ConvergenceMoveIn(Body):
     """A hypothetical move: converge a function from a date, saving a share of its costs."""
 
     function: Key = Field(examples=["sales-marketing"])
-    start: date = Field(description="The day convergence starts.", examples=["2016-07-01"])
-    saving_percent: Decimal = Field(
-        max_digits=7, decimal_places=4, allow_inf_nan=False, examples=["3"],
-        description="Saving at full ramp, in percent of the cost base.",
+    start: Day = Field(description="The day convergence starts.", examples=["2016-07-01"])
+    saving_percent: SavingPercent = Field(
+        examples=["3"], description="Saving at full ramp, in percent of the cost base: above "
+        "0, at most 100.",
     )  # fmt: skip
-    cost_base: Decimal = Field(
-        max_digits=18, decimal_places=2, allow_inf_nan=False, examples=["10000000000"],
-        description="The function's annual cost in EUR across the partners.",
+    cost_base: CostBase = Field(
+        examples=["10000000000"],
+        description="The function's annual cost in EUR across the partners, above 0.",
     )  # fmt: skip
     ramp_months: int = Field(24, ge=0, le=120, description="Months to reach the full saving.")
     stage: Stage = Field(Stage.L1, description="Stage of the hypothetical initiative.")
@@ -221,7 +232,8 @@ class WhatIfIn(Body):
     """Moves applied together, and the forecast they are set against."""
 
     moves: list[ConvergenceMoveIn] = Field(min_length=1, max_length=20)
-    target_year: Year = 2018
+    target_year: Year = Field(2018, description="After the realized year it starts from "
+                              f"(as_of), at most {MAX_HORIZON_YEARS} years on.")  # fmt: skip
     as_of: Year | None = Field(None, description="Default: the latest realized year.")
     trials: Trials = 100_000
     seed: Seed = 2016

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.initiatives import (
@@ -18,34 +18,55 @@ from synergies.domain.initiatives import (
     Stage,
 )
 from synergies.domain.money import Money
+from synergies.domain.partners import CODE_PATTERN
 from synergies.domain.percent import percent
 from synergies.schemas.common import (
+    AMOUNT_DIGITS,
+    AMOUNT_PLACES,
     Amount,
     Body,
     Code,
     Currency,
+    Day,
     Key,
     MoneyOut,
     MonthText,
     Name,
+    decimal_schema,
     month,
+    number_schema,
 )
-from synergies.schemas.structure import Day
 
 InitiativeId = Annotated[
     str,
     Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"),
     AfterValidator(str.upper),  # ids are upper case (PUR-001), whoever types them
 ]
-Weight = Annotated[Decimal, Field(ge=0, max_digits=24, decimal_places=6, allow_inf_nan=False)]
+WEIGHT_DIGITS, WEIGHT_PLACES = 18, 6
+_WEIGHT = decimal_schema(WEIGHT_DIGITS, WEIGHT_PLACES, "not negative")
+Weight = Annotated[
+    Decimal, Field(ge=0, max_digits=24, decimal_places=6, allow_inf_nan=False), _WEIGHT
+]
+# Partner codes as keys (of any case: upper-cased), and not every weight zero. That fixed
+# shares sum to 100 is checked by AllocationRule: no JSON schema can say it.
+_ZERO = {"anyOf": [{"const": 0}, {"type": "string", "pattern": r"^\+?0+(\.0+)?$"}]}
+Weights = Annotated[
+    dict[Code, Weight],
+    WithJsonSchema({
+        "type": "object", "minProperties": 1, "maxProperties": 20,
+        "propertyNames": {"minLength": 2, "maxLength": 20, "pattern": CODE_PATTERN},
+        "additionalProperties": _WEIGHT.json_schema, "not": {"additionalProperties": _ZERO},
+    }),
+]  # fmt: skip
+Cost = Annotated[Amount, decimal_schema(AMOUNT_DIGITS, AMOUNT_PLACES, "not negative")]
 
 
 class FiguresIn(Body):
     """The working forecast: run-rate at full ramp, one-off costs, start month and ramp."""
 
     currency: Currency = "EUR"
-    run_rate: Amount
-    one_off_costs: Amount = Decimal(0)
+    run_rate: Cost
+    one_off_costs: Cost = Decimal(0)
     start: MonthText
     ramp_months: int = Field(12, ge=0, le=120)
 
@@ -74,10 +95,11 @@ class FiguresOut(BaseModel):
 
 class AllocationIn(Body):
     method: AllocationMethod
-    weights: dict[Code, Weight] = Field(
+    weights: Weights = Field(
         min_length=1, max_length=20,
-        description="Per partner: a percentage (fixed), a volume, or a cost base. Cost bases "
-        "are confidential to their partner and never shown back, only the shares.",
+        description="Per partner: a percentage (fixed: they sum to 100), a volume, or a cost "
+        "base; not all zero. Cost bases are confidential to their partner and never shown "
+        "back, only the shares.",
     )  # fmt: skip
 
     def to_domain(self) -> AllocationRule:
@@ -165,9 +187,16 @@ class InitiativeOut(BaseModel):
         )  # fmt: skip
 
 
+Probability = Annotated[
+    Decimal,
+    Field(ge=0, le=1, max_digits=6, decimal_places=4),
+    number_schema(r"^\+?(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", 0, 1),
+]
+
+
 class ProbabilityIn(Body):
-    probability: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)] | None = (
-        Field(description="Odds of delivery, 0 to 1; null goes back to the stage's default.")
+    probability: Probability | None = Field(
+        description="Odds of delivery, 0 to 1; null goes back to the stage's default."
     )
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from synergies.domain.calendar import Month
 from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntryFilter, EntrySource, LedgerEntry
 from synergies.schemas.common import (
+    AMOUNT_DIGITS,
+    AMOUNT_PLACES,
     Body,
     Code,
     Key,
@@ -18,10 +20,20 @@ from synergies.schemas.common import (
     MoneyOut,
     MonthText,
     Note,
+    Reason,
+    decimal_schema,
 )
 from synergies.schemas.initiatives import InitiativeId
 
-Reason = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^[^\x00-\x1f\x7f]*$")]
+# domain.ledger.check_sign: a dis-synergy is negative, every other category positive.
+_SIGNED_BY_CATEGORY: dict[str, Any] = {
+    "if": {"properties": {"category": {"const": Category.dis_synergy.value}},
+           "required": ["category"]},
+    "then": {"properties": {"amount": {"properties": {
+        "amount": decimal_schema(AMOUNT_DIGITS, AMOUNT_PLACES, "negative").json_schema}}}},
+    "else": {"properties": {"amount": {"properties": {
+        "amount": decimal_schema(AMOUNT_DIGITS, AMOUNT_PLACES, "positive").json_schema}}}},
+}  # fmt: skip
 Match = Annotated[str, StringConstraints(max_length=60, pattern=r"^[A-Za-z0-9_.-]*$")]
 Row = dict[str, object]
 
@@ -44,6 +56,10 @@ class LedgerFilter(BaseModel):
 
 
 class EntryIn(Body):
+    """A dis-synergy is a negative amount; every other category a positive one."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_SIGNED_BY_CATEGORY)
+
     partner: Code
     period: MonthText
     amount: MoneyIn

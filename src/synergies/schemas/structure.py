@@ -19,16 +19,22 @@ from synergies.schemas.common import (
     Body,
     Code,
     Currency,
+    Day,
     Key,
     MoneyIn,
     MoneyOut,
     Name,
     Note,
     Year,
+    number_schema,
 )
 
-Percent = Annotated[Decimal, Field(gt=0, le=100, max_digits=9, decimal_places=6)]
-Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))]
+# Above 0 and at most 100, six places.
+Percent = Annotated[
+    Decimal,
+    Field(gt=0, le=100, max_digits=9, decimal_places=6),
+    number_schema(r"^\+?(100(\.0{1,6})?|[1-9][0-9]?(\.[0-9]{1,6})?|0\.[0-9]{0,5}[1-9])$", 1, 100),
+]
 
 
 class PartnerIn(Body):
@@ -61,7 +67,7 @@ class PartnerOut(BaseModel):
 
 class ShareholdingIn(Body):
     holder: Code
-    held: Code
+    held: Code = Field(description="Another company than the holder, which cannot hold itself.")
     percent: Percent
     voting: bool = True
     since: Day | None = None
@@ -205,7 +211,9 @@ class ConvergenceEventIO(Body):
 class FunctionIn(Body):
     code: Key
     name: Name
-    history: list[ConvergenceEventIO] = Field(default_factory=list, max_length=50)
+    history: list[ConvergenceEventIO] = Field(
+        default_factory=list, max_length=50, description="Oldest first: in date order."
+    )
     executive: Key | None = Field(None, description="Person id of the alliance executive.")
 
     def to_domain(self) -> BusinessFunction:

@@ -29,7 +29,13 @@ from synergies.domain.accounts import (
     token_expiry,
     user_name,
 )
-from synergies.domain.errors import Conflict, InvalidInput, NotAuthenticated
+from synergies.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from synergies.domain.partners import find_partner
 from synergies.services.audit import lock_writes
 from synergies.services.context import Context, utc_now
@@ -106,7 +112,7 @@ def _check_membership(ctx: Context, user: User) -> None:
         known = alliance_rows.load_functions(conn)
     for function in user.functions:
         if function not in known:
-            raise InvalidInput(
+            raise NotFound(
                 f"unknown function {function!r}",
                 field="functions",
                 fix=f"use one of: {', '.join(sorted(known)) or 'none yet'}",
@@ -237,7 +243,7 @@ def change_password(
     check_password(new, user=name)  # before the attempt counts: a weak choice is no failure
     attempt, hashed = _admit_attempt(ctx.store, name, ctx.clock())
     if not _password_matches(hashed, current):
-        raise InvalidInput(
+        raise PermissionDenied(
             "the current password is wrong", field="current_password", fix="type it again"
         )
     with ctx.transaction() as conn:

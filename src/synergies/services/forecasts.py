@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from synergies.domain.calendar import Month
-from synergies.domain.errors import InvalidInput
+from synergies.domain.errors import Conflict, InvalidInput, NotFound
 from synergies.domain.fx import FxTable
 from synergies.domain.initiatives import Initiative, PlanFigures, SideStatus, Stage
 from synergies.domain.money import Money
@@ -168,18 +168,14 @@ def forecast_inputs(
     report = reports.synergy_report(ctx)
     realized = {y.year: y.realized.amount for y in report.years if y.realized.amount}
     if not realized:
-        raise InvalidInput("no realized synergies to start from", fix="record ledger entries first")
+        raise NotFound("no realized synergies to start from", fix="record ledger entries first")
     year = as_of if as_of is not None else max(realized)
     if year not in realized:
-        raise InvalidInput(
+        raise NotFound(
             f"no realized synergies in {year}", field="as_of",
             fix=f"pick a year from {min(realized)} to {max(realized)}",
         )  # fmt: skip
-    if target_year - year > MAX_HORIZON_YEARS:
-        raise InvalidInput(
-            f"a forecast from {year} to {target_year} spans more than {MAX_HORIZON_YEARS} years",
-            field="target_year", fix=f"give a target year up to {year + MAX_HORIZON_YEARS}",
-        )  # fmt: skip
+    _check_horizon(year, target_year, chosen=as_of is not None)
     fx = structure.fx_table(ctx)
     excluded_agreements = {a.code for a in structure.agreements(ctx).values()
                            if a.excluded_from_synergies}  # fmt: skip
@@ -210,6 +206,23 @@ def forecast_inputs(
     )
 
 
+def _check_horizon(year: int, target_year: int, *, chosen: bool) -> None:
+    """The target year is after the realized year `year` and within the horizon: a rule on
+    the request if the caller chose `year` (as_of), else the store's latest realized year
+    conflicts with it."""
+    refusal = InvalidInput if chosen else Conflict
+    if target_year <= year:
+        raise refusal(
+            f"target year {target_year} is before the first forecast year {year + 1}",
+            field="target_year", fix=f"give a target year from {year + 1}",
+        )  # fmt: skip
+    if target_year - year > MAX_HORIZON_YEARS:
+        raise refusal(
+            f"a forecast from {year} to {target_year} spans more than {MAX_HORIZON_YEARS} years",
+            field="target_year", fix=f"give a target year up to {year + MAX_HORIZON_YEARS}",
+        )  # fmt: skip
+
+
 def run_forecast(
     ctx: Context,
     *,
@@ -232,11 +245,23 @@ def payback(
 ) -> PaybackOutcome:
     """One-off costs against cumulative savings on the plan, to the end of `until`."""
     items = plan_items(ctx, initiative)
+    _check_started(items, until)
     return PaybackOutcome(
         until,
         tuple(initiative_payback(item, until) for item in items),
         alliance_payback(items, until),
     )
+
+
+def _check_started(items: tuple[ForecastInitiative, ...], until: Month) -> None:
+    """Every initiative paid back has a planned month (cost or saving) by `until`: what the
+    plan holds, not the request, decides it."""
+    first, item = max((min(i.start, i.cost_month), i.id) for i in items)
+    if until < first:
+        raise NotFound(
+            f"horizon end {until} is before the first month {first} of {item}",
+            field="until", fix=f"give a month from {first}",
+        )  # fmt: skip
 
 
 def plan_items(ctx: Context, initiative_id: str | None = None) -> tuple[ForecastInitiative, ...]:
@@ -254,7 +279,7 @@ def plan_items(ctx: Context, initiative_id: str | None = None) -> tuple[Forecast
         if figures is not None and i.side_status is not SideStatus.cancelled:
             items.append(as_engine_input(i, figures, fx))
     if not items:
-        raise InvalidInput(
+        raise NotFound(
             "no initiative with figures", field="initiative",
             fix="give the initiative a business case (run-rate, one-off costs, start) first",
         )  # fmt: skip

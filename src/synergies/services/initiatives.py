@@ -284,7 +284,7 @@ def lock_plan(ctx: Context, initiative_id: str, expected_version: int | None = N
         if current.locked_plan is not None:
             raise Conflict(f"the plan of {initiative_id} is already locked", field="initiative")
         if current.forecast is None:
-            raise InvalidInput(
+            raise Conflict(
                 f"{initiative_id} has no business case to lock",
                 field="initiative",
                 fix="set its figures (run-rate, one-off costs, start) first",
@@ -361,7 +361,7 @@ def sign_off(
 
 def _check_signable(i: Initiative, partner: str) -> None:
     if partner not in i.partners():
-        raise InvalidInput(
+        raise Conflict(
             f"{partner} does not share {i.id}",
             field="partner",
             fix=f"partners sharing it: {', '.join(i.partners())}",

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select
 
-from synergies.domain.errors import InvalidInput
+from synergies.domain.errors import Conflict, InvalidInput
 from synergies.domain.initiatives import Category, Initiative
 from synergies.domain.ledger import EntryFilter, LedgerEntry, check_sign, reversal_of
 from synergies.domain.money import Money
@@ -97,13 +97,13 @@ class _References:
             return entry
         initiative = self.initiative(entry.initiative_id)
         if entry.partner not in initiative.partners():
-            raise InvalidInput(
+            raise Conflict(
                 f"{entry.partner} does not share {initiative.id}",
                 field="partner",
                 fix=f"partners sharing it: {', '.join(initiative.partners())}",
             )
         if entry.function not in (None, initiative.function):
-            raise InvalidInput(
+            raise Conflict(
                 f"{initiative.id} belongs to {initiative.function}, not {entry.function}",
                 field="function",
             )

@@ -55,7 +55,7 @@ def lock(ctx: Context, name: str) -> LockedPlan:
             )
         items = _approved(ctx)
         if not items:
-            raise InvalidInput(
+            raise Conflict(
                 "no approved (L3+) initiative to lock", field="name",
                 fix="approve an initiative with figures (L3) first",
             )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from synergies.domain.calendar import CALENDAR_YEAR, FiscalCalendar
+from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.fx import FxTable
 from synergies.domain.money import currency_code
 from synergies.domain.partners import find_partner
@@ -96,7 +97,13 @@ def _kept(
 def _finish(
     kept: _Kept, year: int | None, by: Breakdown, code: str, calendar: FiscalCalendar, name: str
 ) -> SynergyReport:
-    return finish_report(
-        kept.tally, kept.targets, kept.fx, currency=code, calendar=calendar,
-        calendar_name=name, year=year, breakdown=by,
-    )  # fmt: skip
+    try:
+        return finish_report(
+            kept.tally, kept.targets, kept.fx, currency=code, calendar=calendar,
+            calendar_name=name, year=year, breakdown=by,
+        )  # fmt: skip
+    except InvalidInput as refused:
+        if refused.field != "year":
+            raise
+        # A breakdown year with nothing realized is the ledger's state, not a bad request.
+        raise NotFound(refused.message, field=refused.field, fix=refused.fix) from None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
 
 from synergies.domain.agreements import Agreement, ScopeAnswer, decide_scope
-from synergies.domain.errors import Conflict, NotFound
+from synergies.domain.errors import Conflict, InvalidInput, NotFound
 from synergies.domain.functions import BusinessFunction
 from synergies.domain.fx import FxRate, FxTable
 from synergies.domain.org import OrgChart, Person, ReportingLine
@@ -18,6 +19,16 @@ from synergies.domain.text import clean_name
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import alliance_rows as rows
+
+
+@contextmanager
+def _against_the_store() -> Iterator[None]:
+    """A domain rule that what the store already holds breaks, not the request: a conflict
+    (409), with the rule's own message, field and fix."""
+    try:
+        yield
+    except InvalidInput as refused:
+        raise Conflict(refused.message, field=refused.field, fix=refused.fix) from None
 
 
 def alliance_name(ctx: Context) -> str | None:
@@ -65,7 +76,8 @@ def add_shareholding(ctx: Context, holding: Shareholding) -> None:
             raise Conflict(
                 f"{holding.holder} already holds a stake in {holding.held}", field="held"
             )
-        check_totals([*existing, holding])
+        with _against_the_store():  # the new stake is at most 100%: the others make it more
+            check_totals([*existing, holding])
         rows.save_shareholding(conn, holding)
         ctx.audit(conn, "shareholding.add", f"shareholding/{holding.holder}/{holding.held}",
                   after=holding)  # fmt: skip
@@ -166,7 +178,11 @@ def add_person(ctx: Context, person: Person) -> None:
 def add_reporting_line(ctx: Context, line: ReportingLine) -> None:
     ctx.allow(Action.manage_structure)
     with ctx.transaction() as conn:
-        rows.load_org(conn).add_line(line)  # refuses unknown people and cycles
+        chart = rows.load_org(conn)
+        # Unknown people are not found; a line to oneself is a bad request whatever the
+        # chart; a cycle through others, or a line already there, is the chart's doing.
+        with _against_the_store() if line.person != line.manager else nullcontext():
+            chart.add_line(line)
         rows.save_line(conn, line)
         ctx.audit(conn, "reporting_line.add", f"person/{line.person}", after=line)
 

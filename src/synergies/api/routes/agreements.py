@@ -13,6 +13,8 @@ from synergies.schemas.structure import AgreementIn, AgreementOut, ScopeOut
 from synergies.services import structure
 
 router = APIRouter(prefix="/agreements", tags=["agreements"], responses=WRITE_ERRORS)
+# Printable, with a letter or digit: domain.agreements.activity_key keeps only those.
+ACTIVITY_PATTERN = r"^[^\x00-\x1f\x7f]*[A-Za-z0-9][^\x00-\x1f\x7f]*$"
 
 
 @router.get("")
@@ -31,7 +33,15 @@ def get_agreement(ctx: ContextDep, code: CodePath) -> AgreementOut:
 def check_scope(
     ctx: ContextDep,
     code: CodePath,
-    activity: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")],
+    activity: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=ACTIVITY_PATTERN,
+            description="Matched ignoring case and punctuation: it needs a letter or digit.",
+        ),
+    ],
     on: Annotated[date, Query(description="The day to ask about.")],
 ) -> ScopeOut:
     """Is `activity` inside the agreement on `on`, and which clause decides."""

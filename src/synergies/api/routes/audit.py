@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import WithJsonSchema
 
 from synergies.api.deps import ContextDep, PagingDep
 from synergies.api.pages import Page, cut
 from synergies.api.problems import READ_ERRORS
-from synergies.schemas.audit import AuditRecordOut, CheckpointOut, VerifyOut
+from synergies.schemas.audit import (
+    CHECKPOINT_PATTERN,
+    AuditRecordOut,
+    CheckpointOut,
+    VerifyOut,
+)
 from synergies.services import audit_trail
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_ERRORS)
@@ -37,7 +43,8 @@ def verify(
     ctx: ContextDep,
     against: Annotated[
         str | None, Query(max_length=1000, description="A checkpoint (the JSON that "
-                          "/audit/checkpoint gave): the chain must still hold that head.")
+                          "/audit/checkpoint gave): the chain must still hold that head."),
+        WithJsonSchema({"type": "string", "maxLength": 1000, "pattern": CHECKPOINT_PATTERN}),
     ] = None,
 ) -> VerifyOut:  # fmt: skip
     """Verify the chain (hashes and keyed HMACs), every ledger entry and the current

@@ -1,7 +1,10 @@
 """The forecast, the what-if and the payback: read-only, for every signed-in reader.
 
 The forecast and the what-if are Monte Carlo runs: the same seed gives the same figures, and
-a request may ask for at most 200,000 trials.
+a request may ask for at most 200,000 trials. They start from a realized year (`as_of`, or
+else the latest): one with no realized synergies is not found (404). The target year comes
+after it, at most 30 years on: refused with 422 against the `as_of` you give, and with 409
+against the latest realized year when you give none (the store's data decides).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from synergies.api.deps import ContextDep
-from synergies.api.problems import READ_ERRORS
+from synergies.api.problems import READ_ERRORS, documented
 from synergies.domain.calendar import Month
 from synergies.schemas.common import MonthText
 from synergies.schemas.forecast import (
@@ -22,10 +25,15 @@ from synergies.schemas.forecast import (
     WhatIfOut,
 )
 from synergies.services import forecasts
+from synergies.services.forecasts import MAX_HORIZON_YEARS
 from synergies.services.whatif import what_if as run_what_if
 
 router = APIRouter(tags=["forecast"], responses=READ_ERRORS)
-YearQuery = Annotated[int, Query(ge=1900, le=2199, description="The last year to forecast.")]
+YearQuery = Annotated[
+    int, Query(ge=1900, le=2199, description="The last year to forecast: after the realized "
+                                             f"year it starts from, at most {MAX_HORIZON_YEARS} "
+                                             "years on.")
+]  # fmt: skip
 AsOfQuery = Annotated[
     int | None,
     Query(ge=1900, le=2199, description="Forecast from the end of this realized year "
@@ -40,7 +48,7 @@ RhoQuery = Annotated[
 ]
 
 
-@router.get("/forecast")
+@router.get("/forecast", responses=documented(409))
 def forecast(
     ctx: ContextDep,
     target_year: YearQuery = 2018,
@@ -56,7 +64,7 @@ def forecast(
     return ForecastOut.of(outcome)
 
 
-@router.post("/forecast/whatif")
+@router.post("/forecast/whatif", responses=documented(409))
 def what_if(ctx: ContextDep, body: WhatIfIn) -> WhatIfOut:
     """The forecast with and without hypothetical moves, on the same draws.
 
@@ -83,6 +91,9 @@ def payback(
     ] = None,
     until: Annotated[MonthText, Query(description="The last month to count.")] = "2020-12",
 ) -> PaybackReportOut:
-    """One-off costs against cumulative savings on the plan, and each payback month."""
+    """One-off costs against cumulative savings on the plan, and each payback month.
+
+    Not found (404): an initiative with no figures, or an `until` before a month the plan
+    of each initiative counted has (its first cost or saving)."""
     outcome = forecasts.payback(ctx, initiative, Month.parse(until, field="until"))
     return PaybackReportOut.of(outcome)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from synergies.api.deps import ContextDep
 from synergies.api.problems import READ_ERRORS
 from synergies.reports.synergy_report import Breakdown
+from synergies.schemas.common import Currency
 from synergies.schemas.reports import ReportOut
 from synergies.services import reports as service
 
@@ -20,7 +21,7 @@ def synergy_report(
     ctx: ContextDep,
     year: Annotated[int | None, Query(ge=1900, le=2199, description="Breakdown year.")] = None,
     by: Breakdown = Breakdown.function,
-    currency: Annotated[str, Query(pattern=r"^[A-Za-z]{3}$")] = "EUR",
+    currency: Annotated[Currency, Query()] = "EUR",
     fiscal_year_of: Annotated[
         str | None,
         Query(max_length=20, pattern=r"^[A-Za-z0-9_]*$", description="Years of this partner."),
