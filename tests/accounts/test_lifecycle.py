@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from synergies.domain.accounts import Role
-from synergies.domain.errors import Conflict, InvalidInput, NotAuthenticated
+from synergies.domain.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from synergies.services import accounts
 from synergies.services.context import Context
 from synergies.storage import tables as t
@@ -39,7 +39,7 @@ def test_one_changes_ones_own_password_with_the_current_one(
     assert _login(client) == 200
     wrong = {"current_password": "not my password", "new_password": NEW}
     got = client.post("/auth/password", json=wrong, headers=SAME_ORIGIN)
-    assert got.status_code == 422 and "current_password" in got.text
+    assert got.status_code == 403 and "current_password" in got.text
     weak = {"current_password": PASSWORD, "new_password": "aaaaaaaaaaaa"}
     assert client.post("/auth/password", json=weak, headers=SAME_ORIGIN).status_code == 422
     body = {"current_password": PASSWORD, "new_password": NEW}
@@ -136,7 +136,7 @@ def test_names_are_stored_in_one_normal_form(admin_ctx: Context) -> None:
 
 def test_a_wrong_current_password_counts_as_a_failed_login(admin_ctx: Context) -> None:
     for _ in range(5):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(PermissionDenied):
             accounts.change_password(admin_ctx, VIEWER, "wrong password!", NEW)
     with pytest.raises(NotAuthenticated):
         accounts.change_password(admin_ctx, VIEWER, PASSWORD, NEW)

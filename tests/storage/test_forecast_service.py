@@ -54,7 +54,7 @@ def test_the_march_2016_view(example_ctx: Context) -> None:
 
 
 def test_a_year_without_realized_synergies_is_refused(example_ctx: Context) -> None:
-    with pytest.raises(InvalidInput) as error:
+    with pytest.raises(NotFound) as error:
         forecast_inputs(example_ctx, target_year=2018, as_of=2005)
     assert error.value.fix == "pick a year from 2009 to 2017"
     assert error.value.field == "as_of"

@@ -232,7 +232,7 @@ def test_the_proposer_cannot_sign_off(people: People) -> None:
 
 def test_only_a_sharing_partner_signs(people: People) -> None:
     outsider = _as(people.admin, "K. Ito", Role.controller, "DAIMLER")
-    with pytest.raises(InvalidInput, match="does not share"):
+    with pytest.raises(Conflict, match="does not share"):
         initiatives.sign_off(outsider, "PUR-002", "DAIMLER", TODAY)
 
 

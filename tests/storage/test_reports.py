@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from synergies.domain.errors import InvalidInput
+from synergies.domain.errors import InvalidInput, NotFound
 from synergies.example.structure import EUR_JPY
 from synergies.reports.synergy_report import Breakdown
 from synergies.services.context import Context
@@ -68,7 +68,7 @@ def test_nissan_fiscal_years_straddle_calendar_years(example_ctx: Context) -> No
 
 
 def test_a_year_without_data_is_refused_with_the_range(example_ctx: Context) -> None:
-    with pytest.raises(InvalidInput) as error:
+    with pytest.raises(NotFound) as error:
         synergy_report(example_ctx, year=2030)
     assert error.value.fix == "pick a year from 2009 to 2017"
 

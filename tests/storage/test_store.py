@@ -101,10 +101,9 @@ def test_a_reversal_is_stored_and_nets_the_entry_to_zero(example_ctx: Context) -
 
 
 def test_holdings_over_100_percent_are_refused_and_nothing_written(example_ctx: Context) -> None:
-    from synergies.domain.errors import InvalidInput
     from synergies.domain.ownership import Shareholding
 
-    with pytest.raises(InvalidInput, match="add up to"):
+    with pytest.raises(Conflict, match="add up to"):
         structure.add_shareholding(example_ctx, Shareholding("MITSUBISHI", "NISSAN", Decimal(60)))
     assert len(structure.ownership(example_ctx).holdings) == 9
 
