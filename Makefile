@@ -9,7 +9,7 @@ DEMO_DB := sqlite:///.demo/synergies.db
 PROJECT_FILE := .synergies.toml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean browser
+.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "synergies needs Python 3.11+"'
@@ -61,6 +61,11 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/measure.py
 	$(BIN)/python benchmarks/forecast.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/web.py
+
+# The README's pictures of the dashboard (docs/screenshots/), taken in Debian's chromium.
+screenshots: $(VENV)/.dev browser
+	$(BIN)/python docs/screenshots.py
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock: $(VENV)/.dev

@@ -27,6 +27,10 @@ def test_posting_a_source_then_reading_its_lineage(client: TestClient, as_role: 
     assert lineage.status_code == 200
     assert lineage.json()["fingerprint"]["tables"]["purchase_lines"]["rows"] == 400
     assert "double_claimed_lines" not in lineage.json()["summary"]  # no line-level detail here
+    posted_entries = client.get("/ledger?source=measured&limit=1000", headers=admin).json()
+    assert posted_entries["total"] == run["entries_added"]
+    assert {e["run_id"] for e in posted_entries["items"]} == {run["run_id"]}
+    assert {e["lineage"] for e in posted_entries["items"]} == {f"measurement run {run['run_id']}"}
 
 
 def test_line_detail_of_a_real_run_goes_only_to_its_partner(

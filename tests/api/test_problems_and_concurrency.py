@@ -36,6 +36,9 @@ def test_a_refused_gate_is_a_409_naming_what_is_missing(client: TestClient, as_r
     assert got.status_code == 200
     got = client.post("/initiatives/PUR-900/advance", json={"to": "L2"}, headers=as_role["lead"])
     assert got.status_code == 409 and "business case" in got.json()["detail"]
+    unmet = got.json()["unmet"]  # each requirement apart, for a client to list them
+    assert unmet and all(reason in got.json()["detail"] for reason in unmet)
+    assert any("business case" in reason for reason in unmet)
 
 
 def test_a_stale_update_gets_409_and_changes_nothing(client: TestClient, as_role: dict) -> None:

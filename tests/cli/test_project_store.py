@@ -65,3 +65,11 @@ def test_a_project_file_without_a_store_is_refused_clearly(
     result = cli("ownership")
     assert result.code == 2
     assert f"error: --db: {tmp_path / '.synergies.toml'} names no store" in result.err
+
+
+def test_a_missing_store_file_is_not_created_by_looking(cli: Invoke, tmp_path: Path) -> None:
+    wanted = tmp_path / "typo.db"
+    result = cli("report", "--db", f"sqlite:///{wanted}")
+    assert result.code == 3
+    assert f"{wanted} does not exist" in result.err and "synergies init --db" in result.err
+    assert not wanted.exists()  # a mistyped --db leaves no empty file behind

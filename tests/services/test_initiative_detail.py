@@ -55,12 +55,14 @@ def test_a_gate_passed_shows_in_the_history(example_ctx: Context) -> None:
     )  # fmt: skip
 
 
-def test_find_keeps_the_initiatives_a_partner_shares(example_ctx: Context) -> None:
+def test_the_partner_filter_keeps_the_initiatives_a_partner_shares(example_ctx: Context) -> None:
     everything = initiatives.list_initiatives(example_ctx)
-    nissan = initiative_detail.find(example_ctx, InitiativeFilter(), "NISSAN")
+    nissan = initiatives.list_initiatives(example_ctx, InitiativeFilter(partner="NISSAN"))
     assert [i.id for i in nissan] == [i.id for i in everything if "NISSAN" in i.partners()]
-    assert initiative_detail.find(example_ctx, InitiativeFilter(), "DAIMLER") == []
-    l3 = initiative_detail.find(example_ctx, InitiativeFilter(stage=Stage.L3), "RENAULT")
+    assert initiatives.list_initiatives(example_ctx, InitiativeFilter(partner="DAIMLER")) == []
+    l3 = initiatives.list_initiatives(
+        example_ctx, InitiativeFilter(stage=Stage.L3, partner="RENAULT")
+    )
     assert l3 and all(i.stage is Stage.L3 for i in l3)
 
 

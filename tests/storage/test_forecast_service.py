@@ -12,7 +12,7 @@ from synergies.domain.accounts import Role
 from synergies.domain.allocation import parse_allocation
 from synergies.domain.calendar import Month
 from synergies.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from synergies.domain.initiatives import Category, Initiative, PlanFigures
+from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus
 from synergies.domain.money import Money
 from synergies.forecasting import ForecastInitiative, forecast
 from synergies.schemas.forecast import ForecastOut, WhatIfOut
@@ -188,3 +188,27 @@ def test_a_viewer_reads_forecasts_and_plans_but_cannot_lock(example_ctx: Context
     with pytest.raises(PermissionDenied):
         plans.lock(viewer, "budget 2016")
     assert plans.list_plans(viewer) == []
+
+
+def test_a_forecast_is_computed_once_per_store_version(example_ctx: Context) -> None:
+    """A page view must not run the trials again; a change to the data must be seen at once."""
+    ask = {"target_year": 2018, "as_of": 2015, "trials": 4_000}
+    first = forecasts.run_forecast(example_ctx, **ask)
+    assert forecasts.run_forecast(example_ctx, **ask) is first
+    assert first.result.totals.size == 0  # kept without its per-trial totals
+    other_seed = forecasts.run_forecast(example_ctx, **ask, seed=7)
+    assert other_seed is not first
+
+    initiatives.set_status(example_ctx, "PUR-003", SideStatus.cancelled)
+    fresh = forecasts.run_forecast(example_ctx, **ask)
+    assert fresh is not first
+    assert "PUR-003" not in {i.id for i in fresh.inputs.portfolio.initiatives}
+    assert "PUR-003" in {i.id for i in first.inputs.portfolio.initiatives}
+
+
+def test_inside_a_transaction_the_forecast_is_not_cached(example_ctx: Context) -> None:
+    ask = {"target_year": 2018, "as_of": 2015, "trials": 2_000}
+    with example_ctx.transaction():
+        inside = forecasts.run_forecast(example_ctx, **ask)
+    assert inside.result.totals.shape == (2_000, 3)  # computed afresh, whole
+    assert forecasts.run_forecast(example_ctx, **ask) is not inside

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from synergies.api.app import create_app
@@ -176,11 +177,14 @@ PageAs = Callable[..., Page]
 @pytest.fixture
 def page_as(browser: Browser, request: pytest.FixtureRequest) -> Iterator[PageAs]:
     """`page_as(dashboard, "renault", width="tablet")`: a signed-in page for that role
-    (`role=None`: not signed in). Fails the test on a foreign request or a script error."""
+    (`role=None`: not signed in; `scripts=False`: a browser with JavaScript off). Fails the
+    test on a foreign request or a script error."""
     opened: list[tuple[BrowserContext, Watch]] = []
 
-    def open_page(board: Dashboard, role: str | None, width: str = "laptop") -> Page:
-        context = browser.new_context(viewport=WIDTHS[width])
+    def open_page(
+        board: Dashboard, role: str | None, width: str = "laptop", scripts: bool = True
+    ) -> Page:
+        context = browser.new_context(viewport=WIDTHS[width], java_script_enabled=scripts)
         page = context.new_page()
         watch = Watch(board.url)
         page.on("request", lambda r: watch.request(r.url))
@@ -196,6 +200,18 @@ def page_as(browser: Browser, request: pytest.FixtureRequest) -> Iterator[PageAs
         context.close()
         assert not watch.foreign, f"the page requested other hosts: {watch.foreign}"
         assert not watch.errors, f"script errors or CSP violations: {watch.errors}"
+
+
+def signed_in(board: Dashboard, role: str) -> TestClient:
+    """A client of the dashboard's application (no browser), signed in as `role`."""
+    web = TestClient(create_app(board.store), headers={"Origin": "http://testserver"})
+    account = board.account(role)
+    answer = web.post(
+        "/web/login", data={"name": account.name, "password": account.password},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 303
+    return web
 
 
 def shoot(page: Page, name: str) -> Path:

@@ -10,25 +10,13 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from synergies.api.app import create_app
 from synergies.domain.accounts import Role
 from synergies.services import accounts
 from synergies.services.context import Context
 from synergies.services.security import local_operator
-from tests.web.conftest import Dashboard, PageAs, serious_violations, shoot
+from tests.web.conftest import Dashboard, PageAs, serious_violations, shoot, signed_in
 
 STRONG = "amber kettle rowing quietly"
-
-
-def signed_in(board: Dashboard, role: str) -> TestClient:
-    web = TestClient(create_app(board.store), headers={"Origin": "http://testserver"})
-    account = board.account(role)
-    answer = web.post(
-        "/web/login", data={"name": account.name, "password": account.password},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert answer.status_code == 303
-    return web
 
 
 def csrf_of(web: TestClient, path: str = "/web/admin") -> str:

@@ -11,26 +11,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from synergies.api.app import create_app
 from synergies.domain.ledger import EntryFilter, EntrySource
 from synergies.measurement.generate import generate_purchases
 from synergies.services import ledger, measurement
 from synergies.services.context import Context
 from synergies.services.security import local_operator
-from tests.web.conftest import Dashboard, PageAs, serious_violations, shoot
+from tests.web.conftest import Dashboard, PageAs, serious_violations, shoot, signed_in
 
 FILTER = "partner=RENAULT&source=published&sort=-amount"
-
-
-def signed_in(board: Dashboard, role: str) -> TestClient:
-    web = TestClient(create_app(board.store), headers={"Origin": "http://testserver"})
-    account = board.account(role)
-    answer = web.post(
-        "/web/login", data={"name": account.name, "password": account.password},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert answer.status_code == 303
-    return web
 
 
 def shown_entries(html: str) -> list[tuple[int, Decimal]]:
@@ -135,6 +123,21 @@ def test_the_ledger_in_a_browser(dashboard: Dashboard, page_as: PageAs) -> None:
         assert serious_violations(page) == []
 
 
+def test_year_and_category_select_what_the_api_selects(dashboard: Dashboard) -> None:
+    web = signed_in(dashboard, "viewer")
+    query = "year=2015&category=cost+reduction&sort=id"
+    html = web.get(f"/web/ledger?{query}&limit=1000").text
+    expected = all_api_items(web, query)
+    assert shown_entries(html) == [(e["id"], Decimal(e["amount"]["amount"])) for e in expected]
+    assert expected and {(e["period"][:4], e["category"]) for e in expected} == {
+        ("2015", "cost reduction")
+    }
+    assert '<option value="2015" selected>' in html
+    assert '<option value="cost reduction" selected>' in html
+    refused = web.get("/web/ledger?year=20015")
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+
+
 # --- measurement runs ---
 
 
@@ -181,6 +184,17 @@ def test_a_runs_line_detail_reaches_only_those_allowed(
         assert not any(t in html for t in secrets_of(writable_dashboard, run_id, partner))
         assert f"/measurements/{run_id}/detail/{partner}" not in html
         assert f"Confidential to {partner}'s controllers" in html
+
+
+def test_a_measured_entry_links_to_the_run_that_posted_it(
+    writable_dashboard: Dashboard, run_id: int
+) -> None:
+    web = signed_in(writable_dashboard, "viewer")
+    html = web.get("/web/ledger?source=measured&limit=5").text
+    assert len(shown_entries(html)) == 5
+    assert html.count(f'<a href="/web/measurements/{run_id}" class="run">') == 5
+    entry = shown_entries(html)[0][0]
+    assert f'href="/web/measurements/{run_id}"' in web.get(f"/web/ledger/{entry}").text
 
 
 def test_the_runs_list_names_each_run(writable_dashboard: Dashboard, run_id: int) -> None:

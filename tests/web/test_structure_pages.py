@@ -203,19 +203,6 @@ def test_a_scope_check_gives_the_api_s_answer_and_deciding_clause(
     assert refused.status_code == 422 and 'id="scope-activity-error"' in refused.text
 
 
-def _check_both_widths(board: Dashboard, page_as: PageAs, name: str, path: str) -> list[Any]:
-    """Open the page at both widths: screenshot, no serious axe finding, the graph drawn."""
-    texts = []
-    for width in WIDTHS:
-        page = page_as(board, "viewer", width=width)
-        page.goto(board.url + path)
-        page.wait_for_selector("[data-drawn=true] svg")
-        shoot(page, f"{name}-{width}")
-        assert serious_violations(page) == []
-        texts.append(page)
-    return texts
-
-
 def _inside(page: Any, selector: str) -> bool:
     """Is every node of the drawing within the drawing's own bounds (nothing cut off)?"""
     return bool(
@@ -245,3 +232,73 @@ def _overlapping(page: Any, selector: str) -> list[str]:
             selector,
         )
     )
+
+
+# In a real browser: the drawings are there, nothing overlaps or is cut off, axe is content.
+
+
+def _drawn(page: Any, selector: str) -> None:
+    page.wait_for_selector(f"{selector}[data-drawn='true'] svg", state="attached")
+
+
+def test_the_convergence_timeline_is_drawn_at_both_widths(
+    dashboard: Dashboard, page_as: PageAs
+) -> None:
+    for width in WIDTHS:
+        page = page_as(dashboard, "viewer", width=width)
+        page.goto(dashboard.url + "/web/convergence?" + "&".join(f"{k}={v}" for k, v in MOVE.items())
+                  + f"&as_of={AS_OF}")  # fmt: skip
+        _drawn(page, "#convergence-timeline")
+        bars = page.eval_on_selector_all("#functions-table tbody tr", "rows => rows.length")
+        assert bars >= 8
+        assert page.locator("#whatif-targets tbody tr").count() >= 1
+        shoot(page, f"convergence-{width}")
+        assert serious_violations(page) == []
+
+
+def test_the_org_chart_draws_the_joint_lines_and_marks_the_found(
+    dashboard: Dashboard, page_as: PageAs
+) -> None:
+    for width in WIDTHS:
+        page = page_as(dashboard, "viewer", width=width)
+        page.goto(dashboard.url + "/web/organisation")
+        _drawn(page, "#org-graph")
+        page.fill("#org-q", "redzic")
+        with page.expect_navigation():
+            page.press("#org-q", "Enter")
+        _drawn(page, "#org-graph")
+        assert page.locator("#org-graph .node.found").count() == 1
+        assert page.locator("#org-graph .edge.line-joint").count() == 2
+        assert _inside(page, "#org-graph")
+        assert _overlapping(page, "#org-graph") == []
+        shoot(page, f"organisation-{width}")
+        assert serious_violations(page) == []
+
+
+def test_the_ownership_graph_draws_every_holding(dashboard: Dashboard, page_as: PageAs) -> None:
+    for width in WIDTHS:
+        page = page_as(dashboard, "viewer", width=width)
+        page.goto(dashboard.url + "/web/ownership")
+        _drawn(page, "#ownership-graph")
+        holdings = page.locator("#holdings-table tbody tr").count()
+        assert page.locator("#ownership-graph .edge").count() == holdings
+        assert _inside(page, "#ownership-graph")
+        assert _overlapping(page, "#ownership-graph") == []
+        shoot(page, f"ownership-{width}")
+        assert serious_violations(page) == []
+
+
+def test_the_scope_check_form_answers_in_the_browser(dashboard: Dashboard, page_as: PageAs) -> None:
+    for width in WIDTHS:
+        page = page_as(dashboard, "viewer", width=width)
+        page.goto(dashboard.url + "/web/agreements")
+        _drawn(page, "#scope-timeline")
+        page.select_option("#scope-agreement", "DAIMLER")
+        page.fill("#scope-activity", "electric cars")
+        page.fill("#scope-on", "2015-06-01")
+        with page.expect_navigation():
+            page.click("form[aria-label='Scope check'] button[type=submit]")
+        assert page.get_attribute("#scope-answer", "data-inside") == "true"
+        _drawn(page, "#scope-timeline")
+        shoot(page, f"agreements-{width}")
+        assert serious_violations(page) == []

@@ -73,6 +73,9 @@ class Problem(BaseModel):
     errors: list[dict[str, str]] | None = Field(
         None, description="Request validation errors: each with its field path and message."
     )
+    unmet: list[str] | None = Field(
+        None, description="A refused stage gate: every requirement it found unmet."
+    )
 
 
 def status_of(error: SynergiesError) -> int:
@@ -100,8 +103,9 @@ def problem_response(
 
 async def _synergies_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, SynergiesError)
+    unmet = list(error.reasons) if isinstance(error, GateRefused) and error.reasons else None
     return problem_response(
-        request, status_of(error), error.message, field=error.field, fix=error.fix
+        request, status_of(error), error.message, field=error.field, fix=error.fix, unmet=unmet
     )
 
 

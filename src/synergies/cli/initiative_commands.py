@@ -62,11 +62,16 @@ def initiatives(
     stage: Annotated[Stage | None, typer.Option(help="Only this stage.")] = None,
     function: Annotated[str | None, typer.Option(help="Only this function.")] = None,
     status: Annotated[SideStatus | None, typer.Option(help="Only this side status.")] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="Only the initiatives this partner shares in.")
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """List initiatives (stage L0 idea ... L5 realized)."""
-    found = service.list_initiatives(open_context(db), InitiativeFilter(stage, function, status))
+    code = partner_code(partner) if partner else None
+    where = InitiativeFilter(stage, function, status, code)
+    found = service.list_initiatives(open_context(db), where)
     rows = [row(i) for i in found]
     if fmt is Format.table:
         rows = [{k: r[k] for k in SHORT} for r in rows]

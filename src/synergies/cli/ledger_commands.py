@@ -24,6 +24,8 @@ def ledger(
     partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
     function: Annotated[str | None, typer.Option(help="Only this function.")] = None,
     source: Annotated[EntrySource | None, typer.Option(help="Only this source.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only this calendar year.")] = None,
+    category: Annotated[Category | None, typer.Option(help="Only this value category.")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many (newest); 0: all.")] = 50,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -33,8 +35,9 @@ def ledger(
         return
     where = parsed(
         LedgerFilter,
-        {"initiative": initiative, "partner": partner, "function": function, "source": source},
-    )
+        {"initiative": initiative, "partner": partner, "function": function, "source": source,
+         "year": year, "category": category},
+    )  # fmt: skip
     found = service.entries(open_context(db), where.to_domain())
     shown = [EntryOut.of(e) for e in (found[-limit:] if limit else found)]
     caption = f"{len(shown)} of {len(found)} entries" + (

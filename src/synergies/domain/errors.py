@@ -30,7 +30,14 @@ class NotFound(SynergiesError):
 
 
 class GateRefused(SynergiesError):
-    """A stage gate's requirements are not met."""
+    """A stage gate's requirements are not met; `reasons` lists every one unmet."""
+
+    def __init__(
+        self, message: str, *, field: str | None = None, fix: str | None = None,
+        reasons: tuple[str, ...] = (),
+    ) -> None:  # fmt: skip
+        super().__init__(message, field=field, fix=fix)
+        self.reasons = reasons
 
 
 class Conflict(SynergiesError):

@@ -77,5 +77,6 @@ def advance(initiative: Initiative, target: Stage) -> Initiative:
             f"{initiative.id} cannot enter {target} ({target.label}): needs " + "; ".join(reasons),
             field="to",
             fix="meet the requirements above, then advance again",
+            reasons=tuple(reasons),
         )
     return initiative.with_changes(stage=target)

@@ -20,6 +20,9 @@ class EntrySource(StrEnum):
     entered = "entered"  # typed by a person
 
 
+MEASURED_LINEAGE = "measurement run "  # then the run's id: what a measured entry's lineage says
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     """One amount for one partner and month. Signed as it affects synergies, except one-off
@@ -41,6 +44,18 @@ class LedgerEntry:
     id: int | None = None
 
     @property
+    def run_id(self) -> int | None:
+        """The measurement run that posted the entry, if one did."""
+        prefix = MEASURED_LINEAGE
+        if (
+            self.lineage
+            and self.lineage.startswith(prefix)
+            and self.lineage[len(prefix) :].isdigit()
+        ):
+            return int(self.lineage[len(prefix) :])
+        return None
+
+    @property
     def is_synergy(self) -> bool:
         return self.category is not Category.one_off_cost
 
@@ -53,6 +68,8 @@ class EntryFilter:
     partner: str | None = None
     function: str | None = None
     source: EntrySource | None = None
+    year: int | None = None  # the calendar year of the period
+    category: Category | None = None
 
 
 def check_sign(entry: LedgerEntry) -> None:

@@ -45,6 +45,8 @@ class LedgerFilter(BaseModel):
     partner: Match | None = Field(None, description="Only this partner.")
     function: Match | None = Field(None, description="Only this function.")
     source: EntrySource | None = Field(None, description="Only entries from this source.")
+    year: int | None = Field(None, ge=1900, le=2199, description="Only this calendar year.")
+    category: Category | None = Field(None, description="Only this value category.")
 
     def to_domain(self) -> EntryFilter:
         return EntryFilter(
@@ -52,6 +54,8 @@ class LedgerFilter(BaseModel):
             partner=self.partner.upper() if self.partner else None,
             function=self.function or None,
             source=self.source,
+            year=self.year,
+            category=self.category,
         )
 
 
@@ -97,6 +101,8 @@ class EntryOut(BaseModel):
     reverses: int | None
     reason: str
     illustrative: bool
+    lineage: str | None = Field(description="Where a posted entry came from, as it recorded it.")
+    run_id: int | None = Field(description="The measurement run that posted it, if one did.")
 
     @classmethod
     def of(cls, e: LedgerEntry) -> EntryOut:
@@ -104,7 +110,7 @@ class EntryOut(BaseModel):
             id=e.id, partner=e.partner, period=str(e.period), amount=MoneyOut.of(e.amount),
             category=e.category, source=e.source, author=e.author, recorded_at=e.recorded_at,
             initiative_id=e.initiative_id, function=e.function, reverses=e.reverses,
-            reason=e.reason, illustrative=e.illustrative,
+            reason=e.reason, illustrative=e.illustrative, lineage=e.lineage, run_id=e.run_id,
         )  # fmt: skip
 
     def row(self) -> Row:
@@ -115,7 +121,8 @@ class EntryOut(BaseModel):
             "category": self.category.value, "source": self.source.value,
             "initiative_id": self.initiative_id, "function": self.function,
             "reverses": self.reverses, "author": self.author, "recorded_at": self.recorded_at,
-            "reason": self.reason, "illustrative": self.illustrative,
+            "reason": self.reason, "illustrative": self.illustrative, "lineage": self.lineage,
+            "run_id": self.run_id,
         }  # fmt: skip
 
 

@@ -233,11 +233,30 @@ def run_forecast(
     rho: float = 0.3,
 ) -> ForecastOutcome:
     """Monte Carlo forecast from the end of year `as_of` to `target_year`; the same seed gives
-    the same figures."""
-    inputs = forecast_inputs(
-        ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho
-    )
-    return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings))
+    the same figures.
+
+    The same question on the same data has the same answer for every reader (the forecast
+    reads no confidential figure), so it is computed once per store version and kept without
+    its per-trial totals: a page view must not run 100,000 trials.
+    """
+
+    def run(_version: int = 0) -> ForecastOutcome:
+        inputs = forecast_inputs(
+            ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho
+        )
+        return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings))
+
+    ctx.allow(Action.read)
+    if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
+        return run()
+    key = ("forecast", target_year, as_of, trials, seed, rho)
+    return ctx.store.cache.get(key, lambda version: _kept(run(version)))
+
+
+def _kept(outcome: ForecastOutcome) -> ForecastOutcome:
+    """What the cache keeps: everything but the trials' totals (800 kB per 100,000 trials)."""
+    result = outcome.result
+    return ForecastOutcome(outcome.inputs, replace(result, totals=result.totals[:0]))
 
 
 def payback(

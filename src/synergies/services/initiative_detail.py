@@ -30,8 +30,7 @@ from synergies.services import (
 )
 from synergies.services.context import Context
 from synergies.services.forecasts import ForecastOutcome
-from synergies.services.initiatives import InitiativeFilter
-from synergies.services.initiatives import _acting_partner as acting_partner
+from synergies.services.initiatives import acting_partner
 from synergies.services.security import Action, Actor, authorize
 from synergies.storage import audit_rows, initiative_rows
 from synergies.storage.audit_rows import AuditRecord
@@ -47,7 +46,6 @@ __all__ = [
     "acting_partner",
     "audit_history",
     "detail",
-    "find",
     "forecast_contribution",
     "unmet",
 ]
@@ -57,14 +55,6 @@ TARGET_YEAR = 2018
 TRIALS = 100_000
 SEED = 2016
 RHO = 0.3
-
-
-def find(
-    ctx: Context, where: InitiativeFilter | None = None, partner: str | None = None
-) -> list[Initiative]:
-    """The initiatives `where` selects, and of those only the ones `partner` shares."""
-    found = initiatives.list_initiatives(ctx, where)
-    return [i for i in found if partner is None or partner in i.partners()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,18 +172,10 @@ def forecast_contribution(
 
 
 def _forecast(ctx: Context, as_of: int | None) -> ForecastOutcome:
-    """The default forecast, computed once per store version: it is the same for every
-    reader (aggregates and the register), and a detail page must not run 100,000 trials."""
-
-    def run(_version: int = 0) -> ForecastOutcome:
-        return forecasts.run_forecast(
-            ctx, target_year=TARGET_YEAR, as_of=as_of, trials=TRIALS, seed=SEED, rho=RHO
-        )
-
-    ctx.allow(Action.read)
-    if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
-        return run()
-    return ctx.store.cache.get(("initiative_detail.forecast", as_of), run)
+    """The default forecast, the one every reader shares (the service caches it)."""
+    return forecasts.run_forecast(
+        ctx, target_year=TARGET_YEAR, as_of=as_of, trials=TRIALS, seed=SEED, rho=RHO
+    )
 
 
 def _realized_years(ctx: Context) -> tuple[int, ...]:

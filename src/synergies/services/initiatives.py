@@ -40,6 +40,7 @@ class InitiativeFilter:
     stage: Stage | None = None
     function: str | None = None
     status: SideStatus | None = None
+    partner: str | None = None  # a partner's code: only the initiatives it shares in
 
 
 def list_initiatives(ctx: Context, where: InitiativeFilter | None = None) -> list[Initiative]:
@@ -53,6 +54,7 @@ def list_initiatives(ctx: Context, where: InitiativeFilter | None = None) -> lis
         if (where.stage is None or i.stage is where.stage)
         and (where.function is None or i.function == where.function)
         and (where.status is None or i.side_status is where.status)
+        and (where.partner is None or where.partner in i.partners())
     ]
 
 
@@ -79,11 +81,11 @@ def _allow_manage(ctx: Context, initiative: Initiative) -> None:
     ctx.allow(
         Action.manage_initiatives,
         function=initiative.function,
-        partner=_acting_partner(ctx.actor, initiative),
+        partner=acting_partner(ctx.actor, initiative),
     )
 
 
-def _acting_partner(actor: Actor, initiative: Initiative) -> str | None:
+def acting_partner(actor: Actor, initiative: Initiative) -> str | None:
     """The actor's partner if it shares the initiative, else a partner that does (refused)."""
     shared = initiative.partners()
     if actor.partner in shared:

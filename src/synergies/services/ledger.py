@@ -22,7 +22,8 @@ def _query(where: EntryFilter | None) -> Select[Any]:
     where = where or EntryFilter()
     return ledger_rows.query_entries(
         initiative=where.initiative, partner=where.partner, function=where.function,
-        source=where.source,
+        source=where.source, year=where.year,
+        category=where.category.value if where.category else None,
     )  # fmt: skip
 
 
@@ -31,6 +32,13 @@ def entries(ctx: Context, where: EntryFilter | None = None) -> list[LedgerEntry]
     ctx.allow(Action.read)
     with ctx.reading() as conn:
         return ledger_rows.load_entries(conn, _query(where))
+
+
+def years(ctx: Context) -> list[int]:
+    """The calendar years the ledger has entries in, oldest first (for a year picker)."""
+    ctx.allow(Action.read)
+    with ctx.reading() as conn:
+        return ledger_rows.entry_years(conn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +57,59 @@ def entry_page(
     offset: int = 0,
 ) -> EntryPage:  # fmt: skip
     """One page of the entries the filter selects, sorted by one of SORTS ('-' first for
-    descending), with how many there are and what they add up to; all of it in SQL."""
+    descending), with how many there are and what they add up to; all of it in SQL, and the
+    count and sums followed from one page view to the next by adding only new entries."""
     ctx.allow(Action.read)
     if sort.lstrip("-") not in ledger_rows.ORDERS:
         raise InvalidInput(
             f"cannot sort by {sort!r}", field="sort", fix=f"sort by one of: {', '.join(SORTS)}"
         )
+    where = where or EntryFilter()
     query = _query(where)
     with ctx.reading() as conn:
-        page, total = ledger_rows.page_of_entries(conn, query, sort, limit, offset)
-        sums = ledger_rows.totals_of_entries(conn, query)
-    return EntryPage(page, total, *_by_kind(sums))
+        chosen = _selection(ctx, conn, where, query)
+        page = ledger_rows.page_of_entries(conn, query, sort, limit, offset)
+    return EntryPage(page, chosen.entries, *_by_kind(chosen.sums))
 
 
-def _by_kind(sums: list[tuple[str, str, Decimal]]) -> tuple[list[Money], list[Money]]:
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    """How many entries a filter selects and their sums, up to the entry `newest_id`."""
+
+    newest_id: int
+    entries: int
+    sums: dict[tuple[str, str], Decimal]  # (currency, category) -> exact sum
+
+    def plus(self, newest_id: int, rows: list[tuple[str, str, int, Decimal]]) -> _Selection:
+        sums = dict(self.sums)
+        for currency, category, _count, amount in rows:
+            sums[currency, category] = sums.get((currency, category), Decimal(0)) + amount
+        return _Selection(newest_id, self.entries + sum(r[2] for r in rows), sums)
+
+
+def _selection(
+    ctx: Context, conn: Connection, where: EntryFilter, query: Select[Any]
+) -> _Selection:
+    """The filter's count and sums: the kept ones plus the entries appended since, else
+    counted afresh. The ledger only grows (a correction is a new entry), and writers hold
+    the store's write lock from their first statement, so ids are handed out in commit order
+    and what is below the newest id seen is final."""
+    top = ledger_rows.newest_id(conn)
+    key = ("ledger.selection", where)
+    kept = None if ctx.in_transaction else ctx.store.cache.recall(key)
+    start = kept if isinstance(kept, _Selection) and kept.newest_id <= top else None
+    base = start or _Selection(0, 0, {})
+    rows = ledger_rows.totals_of_entries(conn, query, after_id=base.newest_id, upto_id=top)
+    now = base.plus(top, rows)
+    if not ctx.in_transaction:
+        ctx.store.cache.remember(key, now)
+    return now
+
+
+def _by_kind(sums: dict[tuple[str, str], Decimal]) -> tuple[list[Money], list[Money]]:
     synergies: dict[str, Decimal] = {}
     costs: dict[str, Decimal] = {}
-    for currency, category, amount in sums:
+    for (currency, category), amount in sums.items():
         into = costs if category == Category.one_off_cost.value else synergies
         into[currency] = into.get(currency, Decimal(0)) + amount
     return (

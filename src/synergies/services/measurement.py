@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from synergies.domain.calendar import Month
 from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.initiatives import Category
-from synergies.domain.ledger import EntrySource, LedgerEntry, reversal_of
+from synergies.domain.ledger import MEASURED_LINEAGE, EntrySource, LedgerEntry, reversal_of
 from synergies.domain.money import Money
 from synergies.measurement.lineage import source_label
 from synergies.measurement.measure import Period, measure
@@ -224,7 +224,7 @@ def _apply(
             partner=partner, period=Month.parse(month),
             amount=Money(amount, currency), category=_category(kind, amount),
             source=EntrySource.measured, author=author, recorded_at=now,
-            initiative_id=initiative, lineage=f"measurement run {run_id}",
+            initiative_id=initiative, lineage=f"{MEASURED_LINEAGE}{run_id}",
         ))  # fmt: skip
         keys.append(f"{prefix}{initiative}|{partner}|{month}|{kind}|{run_id}")
     ledger_rows.insert_entries(conn, reversals)

@@ -68,8 +68,13 @@ class VersionedCache:
             return self._kept.get(key)
 
     def remember(self, key: Hashable, value: object) -> None:
+        """Keep `value` under `key`; the least recently kept go beyond `size` keys (callers'
+        keys may come from requests: the memory they take stays bounded)."""
         with self._lock:
+            self._kept.pop(key, None)
             self._kept[key] = value
+            while len(self._kept) > self._size:
+                del self._kept[next(iter(self._kept))]
 
     def _lookup(self, key: Hashable, version: int) -> tuple[bool, object]:
         with self._lock:

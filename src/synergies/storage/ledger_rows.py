@@ -46,8 +46,14 @@ def query_entries(
     partner: str | None = None,
     function: str | None = None,
     source: str | None = None,
+    year: int | None = None,
+    category: str | None = None,
 ) -> Select[Any]:
     query = select(L).order_by(L.c.id)
+    if year is not None:  # periods are YYYY-MM text: a year is a range of them, indexed
+        query = query.where(L.c.period.between(f"{year:04d}-01", f"{year:04d}-12"))
+    if category:
+        query = query.where(L.c.category == category)
     if initiative:
         query = query.where(L.c.initiative_id == initiative)
     if partner:
@@ -57,6 +63,16 @@ def query_entries(
     if source:
         query = query.where(L.c.source == source)
     return query
+
+
+def entry_years(conn: Connection) -> list[int]:
+    """Every calendar year from the first period to the last, oldest first."""
+    # Two statements: SQLite answers a lone min() or max() from the index, not both at once.
+    first = conn.execute(select(func.min(L.c.period))).scalar_one_or_none()
+    last = conn.execute(select(func.max(L.c.period))).scalar_one_or_none()
+    if first is None or last is None:
+        return []
+    return list(range(int(first[:4]), int(last[:4]) + 1))
 
 
 def load_entries(conn: Connection, query: Select[Any] | None = None) -> list[LedgerEntry]:
@@ -77,30 +93,35 @@ ORDERS: dict[str, tuple[ColumnElement[Any], ...]] = {
 
 def page_of_entries(
     conn: Connection, query: Select[Any], sort: str, limit: int, offset: int
-) -> tuple[list[LedgerEntry], int]:
-    """One page of the entries `query` selects, sorted in SQL, and how many it selects in all:
-    a page of a million-entry ledger reads a page, not the ledger."""
-    unordered = query.order_by(None)
-    total = conn.execute(select(func.count()).select_from(unordered.subquery())).scalar_one()
+) -> list[LedgerEntry]:
+    """One page of the entries `query` selects, sorted in SQL: a page of a million-entry
+    ledger reads a page, not the ledger."""
     descending = sort.startswith("-")
     columns = ORDERS[sort.lstrip("-")]
     order = [c.desc() if descending else c.asc() for c in columns]
     if columns[-1] is not L.c.id:
         order.append(L.c.id.asc())
-    rows = conn.execute(unordered.order_by(*order).limit(limit).offset(offset)).mappings()
-    return [_entry(r) for r in rows], int(total)
+    rows = conn.execute(query.order_by(None).order_by(*order).limit(limit).offset(offset))
+    return [_entry(r) for r in rows.mappings()]
 
 
-def totals_of_entries(conn: Connection, query: Select[Any]) -> list[tuple[str, str, Decimal]]:
-    """(currency, category, exact sum) of the entries `query` selects, summed in SQL."""
-    picked = query.order_by(None).subquery()
+def totals_of_entries(
+    conn: Connection, query: Select[Any], *, after_id: int = 0, upto_id: int | None = None
+) -> list[tuple[str, str, int, Decimal]]:
+    """(currency, category, entries, exact sum) of the entries `query` selects with
+    `after_id` < id <= `upto_id`, counted and summed in SQL in one pass."""
+    bounded = query.order_by(None).where(L.c.id > after_id)
+    if upto_id is not None:
+        bounded = bounded.where(L.c.id <= upto_id)
+    picked = bounded.subquery()
     high, low = _split(picked.c.amount)
     summed = select(
-        picked.c.currency, picked.c.category, func.sum(high).label("high"),
-        func.sum(low).label("low"),
+        picked.c.currency, picked.c.category, func.count().label("entries"),
+        func.sum(high).label("high"), func.sum(low).label("low"),
     ).group_by(picked.c.currency, picked.c.category)  # fmt: skip
     return [
-        (r["currency"], r["category"], _exact_sum(dict(r))) for r in conn.execute(summed).mappings()
+        (r["currency"], r["category"], int(r["entries"]), _exact_sum(dict(r)))
+        for r in conn.execute(summed).mappings()
     ]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from synergies.domain.errors import Conflict, NotFound
@@ -26,6 +27,14 @@ class Store:
     def open(cls, db: str | None) -> Store:
         """Open an existing store whose schema is at the newest migration, or say what to do."""
         location = engines.locate(db)
+        missing = _missing_sqlite_file(location.url)
+        if missing is not None:  # connecting would create an empty file there
+            raise NotFound(
+                f"no alliance store at {location.url} (from {location.source}): "
+                f"{missing} does not exist",
+                field="db",
+                fix=f"create one with: synergies init --db {location.url}",
+            )
         store = cls(engines.make_engine(location.url))
         try:
             current = engines.stored_revision(store.engine)
@@ -80,3 +89,15 @@ def _refuse_if_behind(store: Store, current: str) -> None:
             field="db",
             fix="run: synergies db upgrade",
         )
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, if it does not exist (None for other stores)."""
+    parsed = make_url(url)
+    name = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not name or name == ":memory:":
+        return None
+    if name.startswith("file:") or parsed.query.get("uri"):
+        return None  # a SQLite URI: its own options decide
+    path = Path(name)
+    return None if path.exists() else path

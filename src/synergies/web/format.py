@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from synergies.domain.money import MINOR_UNITS
 from synergies.schemas.common import MoneyOut
 
 
@@ -22,10 +23,15 @@ def millions(value: MoneyOut | Decimal | None, currency: str | None = None) -> s
     return f"{amount / 1_000_000:,.1f} m {code}".rstrip()
 
 
-def exact(value: MoneyOut | Decimal | None) -> str:
-    """The amount to the cent, with thousands separators."""
+def exact(value: MoneyOut | Decimal | None, currency: str | None = None) -> str:
+    """The amount to its currency's minor unit (cents; whole yen), with thousands
+    separators; a bare Decimal without a currency to the cent."""
     amount = _amount(value)
-    return "–" if amount is None else f"{amount:,.2f}"
+    if amount is None:
+        return "–"
+    code = currency or (value.currency if isinstance(value, MoneyOut) else None)
+    places = MINOR_UNITS.get(code, 2) if code else 2
+    return f"{amount:,.{places}f}"
 
 
 def plain(value: MoneyOut | Decimal | None) -> str:

@@ -57,10 +57,13 @@ def list_initiatives(
     stage: Stage | None = None,
     function: Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")] = None,
     status: SideStatus | None = None,
+    partner: Annotated[str | None, Query(max_length=20, pattern=r"^[A-Za-z0-9_]*$")] = None,
     sort: Annotated[str, Query(pattern=sort_pattern(list(SORT_KEYS)))] = "id",
 ) -> Page[InitiativeOut]:
-    """Initiatives, filtered by stage, function and side status; sorted and paged."""
-    found = service.list_initiatives(ctx, InitiativeFilter(stage, function, status))
+    """Initiatives, filtered by stage, function, side status and a partner sharing in them;
+    sorted and paged."""
+    where = InitiativeFilter(stage, function or None, status, partner.upper() if partner else None)
+    found = service.list_initiatives(ctx, where)
     items, total = cut(found, paging, sort, SORT_KEYS)
     return Page(
         items=[InitiativeOut.of(i) for i in items], total=total, limit=paging.limit,

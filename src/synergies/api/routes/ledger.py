@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from synergies.api.deps import ContextDep, PagingDep
-from synergies.api.pages import Page, cut, sort_pattern
+from synergies.api.pages import Page, sort_pattern
 from synergies.api.problems import WRITE_ERRORS
 from synergies.csv_writer import csv_text
 from synergies.schemas.ledger import EntryIn, EntryOut, LedgerFilter, ReversalIn
@@ -32,10 +32,13 @@ def list_entries(
     paging: PagingDep,
     sort: Annotated[str, Query(pattern=sort_pattern(list(SORT_KEYS)))] = "id",
 ) -> Page[EntryOut]:
-    """Ledger entries, filtered by initiative, partner, function and source; sorted, paged."""
-    items, total = cut(service.entries(ctx, where.to_domain()), paging, sort, SORT_KEYS)
+    """Ledger entries, filtered by initiative, partner, function, source, year and category;
+    sorted and paged in the store (a page of a million entries reads one page)."""
+    page = service.entry_page(
+        ctx, where.to_domain(), sort=sort, limit=paging.limit, offset=paging.offset
+    )
     return Page(
-        items=[EntryOut.of(e) for e in items], total=total, limit=paging.limit,
+        items=[EntryOut.of(e) for e in page.entries], total=page.total, limit=paging.limit,
         offset=paging.offset,
     )  # fmt: skip
 

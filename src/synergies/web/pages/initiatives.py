@@ -90,8 +90,8 @@ def initiative_list(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> HTMLResponse:
     code = partner_code(partner) if partner else None
-    where = InitiativeFilter(stage, function, status)
-    found = initiative_detail.find(viewer.ctx, where, code)
+    where = InitiativeFilter(stage, function, status, code)
+    found = initiatives.list_initiatives(viewer.ctx, where)
     items, total = cut(found, Paging(limit, offset), sort, SORT_KEYS)
     query: dict[str, object] = {
         "function": function, "stage": stage, "partner": code, "status": status,
@@ -288,10 +288,10 @@ def _attempt(
     try:
         change()
     except GateRefused as error:
-        reasons = initiative_detail.unmet(viewer.ctx, initiative_id, target) if target else []
+        reasons = error.reasons
         said = f"{initiative_id} cannot enter {target} ({target.label})" if target else ""
         refusal = Refusal(
-            "The gate refused", said if reasons else error.message, error.fix, tuple(reasons)
+            "The gate refused", said if reasons else error.message, error.fix, reasons
         )
         return _detail(request, viewer, initiative_id, status=409, refusal=refusal)
     except Conflict as error:

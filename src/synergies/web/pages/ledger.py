@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from synergies.api.deps import Paging, PagingDep
 from synergies.api.pages import cut, sort_pattern
 from synergies.domain.errors import InvalidInput, PermissionDenied
+from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource
 from synergies.schemas.common import MoneyOut, parsed
 from synergies.schemas.ledger import EntryOut, LedgerFilter
@@ -38,7 +39,7 @@ SORTS = {
     "amount": "smallest amount first", "partner": "partner",
 }  # fmt: skip
 PER_PAGE = (20, 50, 100, 200)
-FILTERS = ("initiative", "partner", "function", "source")
+FILTERS = ("initiative", "partner", "function", "source", "year", "category")
 Text = Annotated[str, Query(max_length=60)]
 Sort = Annotated[str, Query(pattern=sort_pattern([k.lstrip("-") for k in SORTS]))]
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -102,18 +103,20 @@ def _options(viewer: Viewer) -> dict[str, Any]:
     ctx = viewer.ctx
     return {
         "partners": structure.partners(ctx), "functions": structure.functions(ctx),
-        "sources": list(EntrySource), "sorts": SORTS,
+        "sources": list(EntrySource), "sorts": SORTS, "categories": list(Category),
+        "years": ledger.years(ctx),
     }  # fmt: skip
 
 
 @router.get(LEDGER)
 def ledger_page(
     request: Request, viewer: ViewerDep, paging: PagingDep, initiative: Text = "",
-    partner: Text = "", function: Text = "", source: Text = "", sort: Sort = "-id",
+    partner: Text = "", function: Text = "", source: Text = "", year: Text = "",
+    category: Text = "", sort: Sort = "-id",
 ) -> HTMLResponse:  # fmt: skip
     """Ledger entries filtered as `GET /ledger` filters them, sorted, paged, with the totals
     of every entry the filter selects (not only this page's)."""
-    values = (initiative, partner, function, source)
+    values = (initiative, partner, function, source, year, category)
     chosen = {k: v.strip() for k, v in zip(FILTERS, values, strict=True)}
     given = {k: v for k, v in chosen.items() if v}
     query = {**given, "sort": sort}

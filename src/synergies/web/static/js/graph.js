@@ -104,11 +104,35 @@
       sizes[n.id] = boxes[n.id].size;
     });
     const labels = spec.edges.map((e) => (e.label && e.label.length ? box(labelLayer, e.label, "edge-label " + (e.cls || "")) : null));
-    const g = best(spec, sizes, labels, element.clientWidth || 800);
-    spec.nodes.forEach((n) => {
+    // Nodes on no line are set apart in a row below: dagre would put them in the first rank,
+    // where the lines of their neighbours run through them.
+    const linked = new Set();
+    spec.edges.forEach((e) => { linked.add(e.from); linked.add(e.to); });
+    const apart = spec.edges.length ? spec.nodes.filter((n) => !linked.has(n.id)) : [];
+    const laid = Object.assign({}, spec, { nodes: spec.nodes.filter((n) => !apart.includes(n)) });
+    const g = best(laid, sizes, labels, element.clientWidth || 800);
+    laid.nodes.forEach((n) => {
       const at = g.node(n.id);
       boxes[n.id].group.setAttribute("transform", "translate(" + (at.x - at.width / 2) + "," + (at.y - at.height / 2) + ")");
     });
+    const size = g.graph();
+    let width = size.width;
+    let height = size.height;
+    if (apart.length) {
+      const caption = make("text", { x: 8, y: height + 18, class: "apart-caption" }, nodeLayer);
+      caption.textContent = spec.apartCaption || "Not on any line";
+      let x = 8;
+      const top = height + 28;
+      let rowHeight = 0;
+      apart.forEach((n) => {
+        const s = sizes[n.id];
+        boxes[n.id].group.setAttribute("transform", "translate(" + x + "," + top + ")");
+        x += s.width + 28;
+        rowHeight = Math.max(rowHeight, s.height);
+      });
+      width = Math.max(width, x - 20);
+      height = top + rowHeight + 8;
+    }
     spec.edges.forEach((e, i) => {
       const routed = g.edge({ v: e.from, w: e.to, name: "e" + i });
       const line = make("path", { d: path(routed.points), class: "edge " + (e.cls || "") }, edgeLayer);
@@ -118,10 +142,9 @@
         labels[i].group.setAttribute("transform", "translate(" + (routed.x - s.width / 2) + "," + (routed.y - s.height / 2) + ")");
       }
     });
-    const size = g.graph();
-    svg.setAttribute("viewBox", "0 0 " + Math.ceil(size.width) + " " + Math.ceil(size.height));
-    svg.setAttribute("width", Math.ceil(size.width));
-    svg.setAttribute("height", Math.ceil(size.height));
+    svg.setAttribute("viewBox", "0 0 " + Math.ceil(width) + " " + Math.ceil(height));
+    svg.setAttribute("width", Math.ceil(width));
+    svg.setAttribute("height", Math.ceil(height));
     element.dataset.drawn = "true";
   }
 
@@ -139,7 +162,7 @@
       from: l.manager, to: l.person, cls: "line-" + l.kind,
       label: l.kind === "solid" ? [] : [{ text: l.kind, cls: "kind" }],
     }));
-    return { nodes, edges, arrows: false };
+    return { nodes, edges, arrows: false, apartCaption: "In no reporting line" };
   }
 
   function percent(value) {
