@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from synergies.domain.errors import Conflict, NotFound
 from synergies.storage import engine as engines
@@ -93,7 +93,10 @@ def _refuse_if_behind(store: Store, current: str) -> None:
 
 def _missing_sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL names, if it does not exist (None for other stores)."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # not a URL: opening it says so
     name = parsed.database
     if not parsed.drivername.startswith("sqlite") or not name or name == ":memory:":
         return None
