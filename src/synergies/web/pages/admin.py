@@ -9,6 +9,7 @@ to the page with a message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -17,7 +18,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synergies.api.problems import STATUSES
-from synergies.domain.accounts import MAX_TOKEN_LIFE, MIN_PASSWORD, parse_duration
+from synergies.domain.accounts import MAX_TOKEN_LIFE, MIN_PASSWORD, User, parse_duration
 from synergies.domain.errors import Conflict, InvalidInput, NotFound, SynergiesError
 from synergies.schemas.accounts import NAME_PATTERN, TokenOut, UserOut
 from synergies.services import accounts, structure
@@ -107,6 +108,17 @@ def _done(what: str, subject: str) -> RedirectResponse:
     return RedirectResponse(f"{PAGE}?{urlencode({'done': what, 'subject': subject})}", 303)
 
 
+def _user_change(
+    request: Request, viewer: Viewer, name: str, done: str, change: Callable[[], User]
+) -> Response:
+    """Make a change to one user; back to the page saying so, or the refusal beside the user."""
+    try:
+        changed = change()
+    except SHOWN_INLINE as error:
+        return _refused(request, viewer, f"user:{name}", error)
+    return _done(done, changed.name)
+
+
 @router.get(PAGE)
 def admin(
     request: Request,
@@ -147,32 +159,24 @@ def set_role(
     functions: Functions = None,
 ) -> Response:  # fmt: skip
     """Another role, partner and functions; the last active admin keeps theirs."""
-    try:
-        changed = accounts.set_role(
-            viewer.ctx, name, accounts.role_named(role), partner=_partner(partner),
-            functions=functions or (),
-        )  # fmt: skip
-    except SHOWN_INLINE as error:
-        return _refused(request, viewer, f"user:{name}", error)
-    return _done("role", changed.name)
+    return _user_change(request, viewer, name, "role", lambda: accounts.set_role(
+        viewer.ctx, name, accounts.role_named(role), partner=_partner(partner),
+        functions=functions or (),
+    ))  # fmt: skip
 
 
 @router.post(f"{PAGE}/users/{{name}}/deactivate")
 def deactivate(request: Request, viewer: FormViewer, name: NamePath) -> Response:
-    try:
-        changed = accounts.deactivate(viewer.ctx, name)
-    except SHOWN_INLINE as error:
-        return _refused(request, viewer, f"user:{name}", error)
-    return _done("deactivated", changed.name)
+    return _user_change(
+        request, viewer, name, "deactivated", lambda: accounts.deactivate(viewer.ctx, name)
+    )
 
 
 @router.post(f"{PAGE}/users/{{name}}/activate")
 def activate(request: Request, viewer: FormViewer, name: NamePath) -> Response:
-    try:
-        changed = accounts.activate(viewer.ctx, name)
-    except SHOWN_INLINE as error:
-        return _refused(request, viewer, f"user:{name}", error)
-    return _done("activated", changed.name)
+    return _user_change(
+        request, viewer, name, "activated", lambda: accounts.activate(viewer.ctx, name)
+    )
 
 
 @router.post(f"{PAGE}/users/{{name}}/password")
@@ -180,11 +184,10 @@ def reset_password(
     request: Request, viewer: FormViewer, name: NamePath, password: Password = ""
 ) -> Response:
     """A new password for a user who forgot theirs; their sessions end."""
-    try:
-        changed = accounts.reset_password(viewer.ctx, name, password)
-    except SHOWN_INLINE as error:
-        return _refused(request, viewer, f"user:{name}", error)
-    return _done("password", changed.name)
+    return _user_change(
+        request, viewer, name, "password",
+        lambda: accounts.reset_password(viewer.ctx, name, password),
+    )  # fmt: skip
 
 
 @router.post(f"{PAGE}/tokens")
