@@ -9,7 +9,7 @@ DEMO_DB := sqlite:///.demo/synergies.db
 PROJECT_FILE := .synergies.toml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean browser screenshots
+.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean browser office screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "synergies needs Python 3.11+"'
@@ -40,9 +40,16 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.dev browser lint typecheck pytest
+# The workbook tests open exports in Debian's LibreOffice Calc (a second, independent reader
+# that recalculates the summary); about 45 s to install.
+office:
+	@command -v soffice >/dev/null || { \
+	  echo "installing Debian's libreoffice-calc for the workbook tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc >/dev/null; }
 
-check: $(VENV)/.dev browser lint typecheck pytest-quick
+test: $(VENV)/.dev browser office lint typecheck pytest
+
+check: $(VENV)/.dev browser office lint typecheck pytest-quick
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -37,6 +37,7 @@ from tests.api.conftest import (
     Account,
     bearer,
 )
+from tests.workbooks.workbook_files import workbook_json
 
 # Beside the shared accounts: an approver, a purchasing lead of the other partner, and a lead
 # of another function.
@@ -234,6 +235,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/ledger/{entry_id}/reversal"): Rule(RECORDERS, lambda s: (
         f"/ledger/{s.entry()}/reversal", {"reason": "typed twice"})),
     ("GET", "/reports/synergies"): Rule(SIGNED_IN, _url("/reports/synergies?by=partner")),
+    ("GET", "/exports/workbook.xlsx"): Rule(SIGNED_IN, _url("/exports/workbook.xlsx")),
+    ("GET", "/exports/workbook.json"): Rule(SIGNED_IN, _url("/exports/workbook.json")),
+    ("GET", "/exports/sheets/{sheet}.csv"): Rule(SIGNED_IN, _url("/exports/sheets/ledger.csv")),
     ("GET", "/measurements"): Rule(SIGNED_IN, _url("/measurements")),
     # The source holds both partners' purchasing lines: only who may record for both posts it.
     ("POST", "/measurements"): Rule(ADMIN, lambda s: ("/measurements", {"source": SOURCE})),
@@ -253,6 +257,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/plans/{name}"): Rule(SIGNED_IN, lambda s: (f"/plans/{s.plan()}", None)),
     ("GET", "/plans/{name}/compare"): Rule(SIGNED_IN, lambda s: (
         f"/plans/{s.plan()}/compare?year=2016", None)),
+    ("POST", "/imports"): Rule(ADMIN, lambda s: ("/imports?dry_run=true", workbook_json())),
 }  # fmt: skip
 
 

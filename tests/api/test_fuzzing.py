@@ -45,6 +45,11 @@ UNSTATABLE = {
     # The target year after the as_of given, within the horizon.
     "GET /forecast": ("target_year", r"before the first forecast year|spans more than"),
     "POST /forecast/whatif": ("target_year", r"before the first forecast year|spans more than"),
+    # A workbook's content: the schema says base64 text, not that it holds a valid workbook.
+    "POST /imports": (
+        "workbook",
+        r"not an Excel workbook|is corrupt|password-protected|nothing was imported",
+    ),
 }
 
 

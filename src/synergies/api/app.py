@@ -16,8 +16,10 @@ from synergies.api.routes import (
     agreements,
     audit,
     auth,
+    exports,
     forecast,
     functions,
+    imports,
     initiatives,
     ledger,
     measurements,
@@ -38,6 +40,7 @@ ROUTERS = (
     auth.router, users.router, partners.router, ownership.router, agreements.router,
     functions.router, org.router, initiatives.router, targets.router, ledger.router,
     reports.router, measurements.router, audit.router, forecast.router, plans.router,
+    imports.router, exports.router,
 )  # fmt: skip
 
 DESCRIPTION = """Plan, prove and forecast the synergies of a corporate alliance.
@@ -96,4 +99,7 @@ def create_app(store: Store, sources: Path | None = None) -> FastAPI:
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory`: the store named by $SYNERGIES_DB, sources in $SYNERGIES_SOURCES."""
     sources = os.environ.get(SOURCES_VAR)
-    return create_app(Store.open(None), Path(sources) if sources else None)
+    store = Store.open(None)
+    app = create_app(store, Path(sources) if sources else None)
+    app.state.warming = web.warm_up(store)
+    return app

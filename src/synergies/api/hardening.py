@@ -4,7 +4,9 @@ Pure ASGI (no per-request task switching), so the guard costs microseconds:
 - a body larger than the limit is refused with 413 before it is read whole;
 - a write's body must be JSON (415 otherwise): a browser form or `text/plain` cannot reach a
   route that trusts its cookie; only the dashboard's own pages (under `/web/`) take forms,
-  and each of their forms carries a CSRF token (web/session.py);
+  and each of their forms carries a CSRF token (web/session.py); the one other body is a
+  tracker workbook posted to `POST /imports`, up to 100 MB (a browser form cannot send that
+  media type without a CORS preflight, which this server never grants);
 - a write from another site is refused: an `Origin` that is not the server's own, or, for a
   request authenticated by the session cookie, neither a same-origin `Origin` nor
   `Sec-Fetch-Site: same-origin` (the CSRF rule; bearer tokens are not sent by browsers on
@@ -38,6 +40,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON_TYPES = ("application/json", "application/problem+json", "application/merge-patch+json")
 FORM_TYPE = "application/x-www-form-urlencoded"
 FORM_PATHS = "/web/"  # the dashboard's forms; nothing else reads a form body
+# The one exception to JSON: a tracker workbook posted to the import, streamed to a file.
+WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOK_PATH = "/imports"
+MAX_WORKBOOK = 100 * 1024 * 1024  # as synergies.workbooks.reader.MAX_BYTES
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -99,9 +105,26 @@ def cross_site(scope: Scope, headers: dict[str, str]) -> Refusal | None:
     return None
 
 
+def _media(headers: dict[str, str]) -> str:
+    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _is_workbook(scope: Scope, headers: dict[str, str]) -> bool:
+    return (
+        scope["method"] == "POST" and scope["path"] == WORKBOOK_PATH
+        and _media(headers) == WORKBOOK_TYPE
+    )  # fmt: skip
+
+
+def body_limit(scope: Scope, headers: dict[str, str]) -> int:
+    return MAX_WORKBOOK if _is_workbook(scope, headers) else MAX_BODY
+
+
 def _not_json(scope: Scope, headers: dict[str, str]) -> Refusal | None:
-    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    media = _media(headers)
     if media in JSON_TYPES or (media == FORM_TYPE and scope["path"].startswith(FORM_PATHS)):
+        return None
+    if _is_workbook(scope, headers):
         return None
     return Refusal(
         415, "Unsupported media type", f"a request body must be JSON, not {media or 'untyped'}",
@@ -109,10 +132,10 @@ def _not_json(scope: Scope, headers: dict[str, str]) -> Refusal | None:
     )  # fmt: skip
 
 
-def _too_large() -> Refusal:
+def _too_large(limit: int = MAX_BODY) -> Refusal:
     return Refusal(
-        413, "Request body too large", f"the request body is over {MAX_BODY:,} bytes",
-        "body", f"send at most {MAX_BODY:,} bytes",
+        413, "Request body too large", f"the request body is over {limit:,} bytes",
+        "body", f"send at most {limit:,} bytes",
     )  # fmt: skip
 
 
@@ -128,8 +151,9 @@ def check_request(scope: Scope, headers: dict[str, str]) -> Refusal | None:
     if refused := cross_site(scope, headers):
         return refused
     size = _declared_size(headers)
-    if size is not None and size > MAX_BODY:
-        return _too_large()
+    limit = body_limit(scope, headers)
+    if size is not None and size > limit:
+        return _too_large(limit)
     has_body = bool(size) or "transfer-encoding" in headers
     return _not_json(scope, headers) if has_body else None
 
@@ -154,11 +178,12 @@ class BodyTooLarge(HTTPException):
     An HTTPException, so that FastAPI's body parsing passes it on as a 413 problem instead of
     turning it into a 400 "error parsing the body"."""
 
-    def __init__(self) -> None:
-        super().__init__(413, f"the request body is over {MAX_BODY:,} bytes")
+    def __init__(self, limit: int = MAX_BODY) -> None:
+        super().__init__(413, f"the request body is over {limit:,} bytes")
+        self.limit = limit
 
 
-def limited(receive: Receive) -> Receive:
+def limited(receive: Receive, limit: int = MAX_BODY) -> Receive:
     """`receive`, counting the body's bytes and stopping at the limit."""
     seen = 0
 
@@ -167,8 +192,8 @@ def limited(receive: Receive) -> Receive:
         message = await receive()
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise BodyTooLarge
+            if seen > limit:
+                raise BodyTooLarge(limit)
         return message
 
     return counted
@@ -211,10 +236,11 @@ class Hardening:
             if refusal is not None:
                 await send_refusal(scope, marked, refusal)
                 return
+            headers = _headers(scope)
             try:
-                await self.app(scope, limited(receive), marked)
-            except BodyTooLarge:
-                await send_refusal(scope, marked, _too_large())
+                await self.app(scope, limited(receive, body_limit(scope, headers)), marked)
+            except BodyTooLarge as too_large:
+                await send_refusal(scope, marked, _too_large(too_large.limit))
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             access_log.info("%s %s %d %.1f ms", scope["method"], scope["path"], status, elapsed)

@@ -101,6 +101,15 @@ COMMANDS: dict[str, Entry] = {
     "whatif": Entry(
         "forecast_commands", "Hypothetical moves, never written to the plan or ledger."
     ),
+    "template": Entry(
+        "export_commands", "Write the tracker workbook template: one sheet per kind, with lists."
+    ),
+    "export": Entry(
+        "export_commands", "Write the store's data as a tracker workbook, CSV or JSON."
+    ),
+    "import": Entry(
+        "import_commands", "Import a tracker workbook: all checked first, then all or nothing."
+    ),
     "user": Entry("account_commands", "User accounts: who may sign in, with which role."),
     "token": Entry("account_commands", "Bearer API tokens for scripts."),
 }

@@ -194,6 +194,9 @@ def rotate_key(ctx: Context) -> tuple[str, str | None]:
 
 LEDGER_APPENDS = frozenset({"ledger.add", "ledger.import", "ledger.reverse", "measurement.post"})
 REPORT_INPUTS = ("target.", "fx.", "partner.", "ledger.")
+# Sign-ins, tokens and account changes: no derived figure (report, forecast) depends on them,
+# so a cached figure outlives them (never a cached answer about who may do what).
+ACCOUNT_ACTIONS = ("user.", "session.", "token.")
 
 
 def report_inputs_unchanged_but_appends(conn: Connection, since: int) -> bool:

@@ -33,6 +33,7 @@ from synergies.forecasting import payback as initiative_payback
 from synergies.forecasting.calibration import probabilities
 from synergies.forecasting.inputs import SideStatus as EngineStatus
 from synergies.services import initiatives, reports, structure
+from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import initiative_rows
@@ -250,7 +251,7 @@ def run_forecast(
     if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
         return run()
     key = ("forecast", target_year, as_of, trials, seed, rho)
-    return ctx.store.cache.get(key, lambda version: _kept(run(version)))
+    return ctx.store.cache.get(key, lambda version: _kept(run(version)), ACCOUNT_ACTIONS)
 
 
 def _kept(outcome: ForecastOutcome) -> ForecastOutcome:

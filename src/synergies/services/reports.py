@@ -12,7 +12,7 @@ from synergies.domain.partners import find_partner
 from synergies.domain.targets import Target
 from synergies.reports.synergy_report import Breakdown, SynergyReport, Tally, finish_report
 from synergies.services import structure
-from synergies.services.audit_trail import report_inputs_unchanged_but_appends
+from synergies.services.audit_trail import ACCOUNT_ACTIONS, report_inputs_unchanged_but_appends
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import ledger_rows
@@ -41,6 +41,7 @@ def synergy_report(
         lambda version: _finish(
             _kept(ctx, by, code, calendar, name, version), year, by, code, calendar, name
         ),
+        ACCOUNT_ACTIONS,
     )
 
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, select
 
+from synergies.storage import audit_rows
 from synergies.storage import tables as t
 
 T = TypeVar("T")
@@ -36,16 +37,24 @@ class VersionedCache:
         self._computing: dict[Hashable, threading.Lock] = {}
         self._kept: dict[Hashable, object] = {}
 
-    def get(self, key: Hashable, compute: Callable[[int], T]) -> T:
+    def get(
+        self, key: Hashable, compute: Callable[[int], T], unaffected_by: tuple[str, ...] = ()
+    ) -> T:
         """The cached result for `key` at the current version; else `compute(version)`.
 
         The version is read before computing, so a result is never filed under a version
         newer than the data it saw (a concurrent write only makes the entry stale sooner).
+        A result whose caller names `unaffected_by` (prefixes of audit actions, such as
+        sign-ins) also holds when only such actions were recorded since it was computed.
         """
         version = data_version(self._engine)
         hit, value = self._lookup(key, version)
         if hit:
             return value  # type: ignore[return-value]
+        if unaffected_by and self._still_holds(key, version, unaffected_by):
+            hit, value = self._lookup(key, version)
+            if hit:
+                return value  # type: ignore[return-value]
         # One thread computes a stale key; the others wait for it rather than all computing
         # the same result at once after every write.
         with self._lock:
@@ -75,6 +84,22 @@ class VersionedCache:
             self._kept[key] = value
             while len(self._kept) > self._size:
                 del self._kept[next(iter(self._kept))]
+
+    def _still_holds(self, key: Hashable, version: int, unaffected_by: tuple[str, ...]) -> bool:
+        """Was nothing but `unaffected_by` actions recorded since the entry was computed?
+        Then it is filed anew under `version`."""
+        with self._lock:
+            found = self._items.get(key)
+        if found is None:
+            return False
+        with self._engine.connect() as conn:
+            actions = audit_rows.actions_since(conn, found[0])
+        if any(not a.startswith(unaffected_by) for a in actions):
+            return False
+        with self._lock:
+            if self._items.get(key) is found:
+                self._items[key] = (version, found[1])
+        return True
 
     def _lookup(self, key: Hashable, version: int) -> tuple[bool, object]:
         with self._lock:

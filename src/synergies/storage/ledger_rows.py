@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -178,6 +179,20 @@ def keyed_entries(conn: Connection, prefix: str) -> list[tuple[LedgerEntry, str]
     """Entries whose import key starts with `prefix`, with their keys (oldest first)."""
     query = select(L).where(L.c.import_key.like(prefix + "%")).order_by(L.c.id)
     return [(_entry(r), r["import_key"]) for r in conn.execute(query).mappings()]
+
+
+def live_entries_with_keys(conn: Connection) -> Iterator[tuple[LedgerEntry, str | None]]:
+    """Every entry neither reversed nor a reversal, in id order, with its import key; read in
+    batches, so that a million entries are never all in memory."""
+    undone = select(L.c.reverses).where(L.c.reverses.is_not(None))
+    query = (
+        select(L)
+        .where(L.c.reverses.is_(None), L.c.id.not_in(undone))
+        .order_by(L.c.id)
+        .execution_options(yield_per=5_000)
+    )
+    for row in conn.execute(query).mappings():
+        yield _entry(row), row["import_key"]
 
 
 SUM_KEYS = {"function": L.c.function, "partner": L.c.partner, "initiative": L.c.initiative_id}

@@ -111,6 +111,15 @@ def overview(
     )  # fmt: skip
 
 
+def warm(ctx: Context) -> ForecastOut | None:
+    """Compute what the default overview shows (the report and the forecast), so that the
+    first reader after start-up does not wait for them: the services keep them until the
+    data changes."""
+    report = ReportOut.of(reports.synergy_report(ctx))
+    position, _ = _position(report, None)
+    return _forecast(ctx, report, report.breakdown_year, position)
+
+
 def _position(report: ReportOut, target_year: int | None) -> tuple[PositionOut | None, str]:
     """The target the headline is about: the one asked for, else the next one not yet met
     (else the next one); and a note when the one asked for is not ahead of the year."""

@@ -1,0 +1,556 @@
+"""Import a tracker workbook: check everything first, then apply it all or nothing.
+
+Every change goes through the service that owns it (gates, rights, audit), inside one
+transaction; the import itself is audited with the workbook's name and SHA-256. Importing
+the same workbook again changes nothing and records nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy import Connection
+
+from synergies.domain.allocation import AllocationMethod, AllocationRule
+from synergies.domain.calendar import Month
+from synergies.domain.errors import GateRefused, InvalidInput, SynergiesError
+from synergies.domain.functions import BusinessFunction, ConvergenceEvent, ConvergenceStage
+from synergies.domain.fx import FxRate
+from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
+from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.domain.money import Money, minor_unit
+from synergies.domain.org import LineKind, Person, ReportingLine
+from synergies.domain.partners import Partner
+from synergies.domain.targets import Target
+from synergies.schemas.imports import LISTED_ABSENT, ImportOutcome, SheetCounts
+from synergies.services import initiatives, ledger, structure
+from synergies.services.context import Context
+from synergies.services.security import Action
+from synergies.storage import alliance_rows, initiative_rows, ledger_rows
+from synergies.workbooks import layout, refs
+from synergies.workbooks.cells import Problem
+from synergies.workbooks.layout import Sheet
+from synergies.workbooks.reader import open_workbook
+from synergies.workbooks.validate import Checked, Known, Row, check_workbook, value
+
+BATCH = 50_000  # ledger rows appended per batch
+
+
+class WorkbookInvalid(InvalidInput):
+    """The workbook has problems; nothing was written. `problems` lists every one."""
+
+    def __init__(self, workbook: str, problems: list[Problem]) -> None:
+        super().__init__(
+            f"{workbook} has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+            "nothing was imported",
+            field="workbook",
+            fix="correct each cell listed and import the workbook again",
+        )
+        self.problems = problems
+
+
+class _DryRun(Exception):
+    def __init__(self, outcome: ImportOutcome) -> None:
+        self.outcome = outcome
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_workbook(
+    ctx: Context, path: Path, *, name: str | None = None, dry_run: bool = False
+) -> ImportOutcome:
+    """Check the workbook, then apply it in one transaction (or, dry, plan and roll back)."""
+    ctx.allow(Action.manage_structure)
+    name = name or path.name
+    opened = open_workbook(path)
+    try:
+        with ctx.reading() as conn:
+            known = _known(conn)
+        checked = check_workbook(opened, known)
+    finally:
+        opened.close()
+    if checked.problems:
+        raise WorkbookInvalid(name, checked.problems)
+    digest = sha256_of(path)
+    try:
+        return _apply(ctx, checked, name, digest, dry_run)
+    except _DryRun as dry:
+        return dry.outcome
+
+
+def _known(conn: Connection) -> Known:
+    return Known(
+        set(alliance_rows.load_partners(conn)), set(alliance_rows.load_functions(conn)),
+        {i.id for i in initiative_rows.load_initiatives(conn)},
+    )  # fmt: skip
+
+
+@dataclass
+class _Run:
+    ctx: Context
+    conn: Connection
+    checked: Checked
+    label: str
+    counts: dict[str, SheetCounts] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+
+    def count(self, sheet: Sheet, what: str, n: int = 1) -> None:
+        counts = self.counts.setdefault(sheet.name, SheetCounts(sheet=sheet.name))
+        setattr(counts, what, getattr(counts, what) + n)
+
+    def rows(self, sheet: Sheet) -> list[Row]:
+        return self.checked.rows.get(sheet.name, [])
+
+    def problem(self, sheet: Sheet, row: Row, column: str | None, found: object, message: str,
+                fix: str) -> None:  # fmt: skip
+        shown = "" if found is None else str(found)
+        where = self.checked.where(sheet, column)
+        self.problems.append(Problem(sheet.name, row.number, where, shown, message, fix))
+
+
+def _apply(ctx: Context, checked: Checked, name: str, digest: str, dry_run: bool) -> ImportOutcome:
+    label = f"workbook {name} sha256:{digest}"
+    with ctx.transaction() as conn:
+        run = _Run(ctx, conn, checked, label)
+        for step in STEPS:
+            step(run)
+        if run.problems:
+            raise WorkbookInvalid(name, run.problems)
+        outcome = ImportOutcome(
+            workbook=name, sha256=digest, dry_run=dry_run,
+            sheets=[run.counts.get(s.name, SheetCounts(sheet=s.name)) for s in layout.SHEETS
+                    if s.name in checked.rows],
+            notes=checked.notes + run.notes, not_in_workbook=run.absent[:LISTED_ABSENT],
+            not_in_workbook_count=len(run.absent),
+        )  # fmt: skip
+        changed = any(c.added or c.updated or c.reversed for c in outcome.sheets)
+        if changed:
+            ctx.audit(conn, "workbook.import", f"workbook/{digest}", after={
+                "workbook": name, "sha256": digest,
+                "sheets": [c.model_dump() for c in outcome.sheets],
+            })  # fmt: skip
+        if dry_run:
+            raise _DryRun(outcome)
+    return outcome
+
+
+def _guarded(run: _Run, sheet: Sheet, row: Row, action: object) -> bool:
+    """Run a service call for a row; a refusal becomes the row's problem."""
+    try:
+        action()  # type: ignore[operator]
+    except GateRefused:
+        raise
+    except SynergiesError as refused:
+        run.problem(sheet, row, refused.field, None, refused.message, refused.fix or "")
+        return False
+    return True
+
+
+def _differs(run: _Run, sheet: Sheet, row: Row, what: str) -> None:
+    run.problem(
+        sheet, row, None, None, f"{what} is in the store with other details",
+        "the import adds what is missing but changes no stored " + sheet.name.lower()
+        + "; make the row match the store (see `synergies export`), or remove it",
+    )  # fmt: skip
+
+
+# --- structure -------------------------------------------------------------------------
+
+
+def _partners(run: _Run) -> None:
+    sheet = layout.PARTNERS
+    stored = alliance_rows.load_partners(run.conn)
+    for row in run.rows(sheet):
+
+        def v(f: str, row: Row = row) -> object:
+            return value(sheet, row, f)
+
+        try:
+            partner = Partner.create(
+                str(v("code")), str(v("name")), str(v("currency")),
+                cast(int, v("fiscal_start") or 1), v("member") != "no",
+            )  # fmt: skip
+        except SynergiesError as refused:
+            run.problem(sheet, row, refused.field, v("code"), refused.message, refused.fix or "")
+            continue
+        _add_or_compare(run, sheet, row, stored.get(partner.code), partner,
+                        lambda p=partner: structure.add_partner(run.ctx, p))  # fmt: skip
+
+
+def _add_or_compare(
+    run: _Run, sheet: Sheet, row: Row, existing: object, made: object, add: object
+) -> None:
+    if existing is None:
+        if _guarded(run, sheet, row, add):
+            run.count(sheet, "added")
+    elif existing == made:
+        run.count(sheet, "unchanged")
+    else:
+        _differs(run, sheet, row, f"{sheet.name[:-1] if sheet.name.endswith('s') else sheet.name} "
+                 f"{value(sheet, row, sheet.identity[0])}")  # fmt: skip
+
+
+def _fx_rates(run: _Run) -> None:
+    sheet = layout.FX_RATES
+    stored = alliance_rows.load_fx(run.conn).rates
+    fresh: list[FxRate] = []
+    for row in run.rows(sheet):
+        rate = FxRate(value(sheet, row, "month"), str(value(sheet, row, "currency")),  # type: ignore[arg-type]
+                      value(sheet, row, "per_eur"))  # type: ignore[arg-type]  # fmt: skip
+        have = stored.get((rate.month, rate.currency))
+        if have is None:
+            fresh.append(rate)
+        elif _rate_of(have) == rate.per_eur:
+            run.count(sheet, "unchanged")
+        else:
+            _differs(run, sheet, row, f"the {rate.currency} rate for {rate.month}")
+    if fresh and _guarded(run, sheet, run.rows(sheet)[0],
+                          lambda: structure.add_fx_rates(run.ctx, fresh, run.label)):  # fmt: skip
+        run.count(sheet, "added", len(fresh))
+
+
+def _rate_of(stored: object) -> Decimal | None:
+    return getattr(stored, "per_eur", stored if isinstance(stored, Decimal) else None)
+
+
+def _functions(run: _Run) -> None:
+    sheet = layout.FUNCTIONS
+    stored = alliance_rows.load_functions(run.conn)
+    history = _histories(run)
+    for row in run.rows(sheet):
+        code = str(value(sheet, row, "code"))
+        executive = value(sheet, row, "executive")
+        made = BusinessFunction(
+            code, str(value(sheet, row, "name")),
+            history.get(code, stored[code].history if code in stored else ()),
+            str(executive) if executive else None,
+        )  # fmt: skip
+        added = code not in stored
+        _add_or_compare(run, sheet, row, stored.get(code), made,
+                        lambda f=made: structure.add_function(run.ctx, f))  # fmt: skip
+        run.count(layout.CONVERGENCE, "added" if added else "unchanged", len(history.pop(code, ())))
+    _stored_histories(run, stored, history)
+
+
+def _stored_histories(
+    run: _Run, stored: dict[str, BusinessFunction], history: dict[str, tuple[ConvergenceEvent, ...]]
+) -> None:
+    """Convergence rows of functions the Functions sheet leaves out: the store's, unchanged."""
+    sheet = layout.CONVERGENCE
+    for code, events in history.items():
+        if code in stored and stored[code].history == events:
+            run.count(sheet, "unchanged", len(events))
+            continue
+        (first,) = [r for r in run.rows(sheet) if value(sheet, r, "function") == code][:1]
+        _differs(run, sheet, first, f"the convergence history of {code}")
+
+
+def _histories(run: _Run) -> dict[str, tuple[ConvergenceEvent, ...]]:
+    sheet = layout.CONVERGENCE
+    events: dict[str, list[ConvergenceEvent]] = {}
+    for row in run.rows(sheet):
+        event = ConvergenceEvent(
+            ConvergenceStage(str(value(sheet, row, "stage"))),
+            value(sheet, row, "since"),  # type: ignore[arg-type]
+            str(value(sheet, row, "note") or ""),
+        )
+        events.setdefault(str(value(sheet, row, "function")), []).append(event)
+    return {f: tuple(sorted(e, key=lambda x: x.since)) for f, e in events.items()}
+
+
+def _people(run: _Run) -> None:
+    sheet = layout.PEOPLE
+    chart = alliance_rows.load_org(run.conn)
+    for row in run.rows(sheet):
+        function = value(sheet, row, "function")
+        made = Person(
+            str(value(sheet, row, "id")), str(value(sheet, row, "name")),
+            str(value(sheet, row, "title")), str(value(sheet, row, "company")),
+            str(function) if function else None,
+        )  # fmt: skip
+        existing = chart.people.get(made.id)
+        if existing is not None:
+            made = Person(made.id, made.name, made.title, made.company, made.function,
+                          existing.illustrative)  # fmt: skip
+        _add_or_compare(run, sheet, row, existing, made,
+                        lambda p=made: structure.add_person(run.ctx, p))  # fmt: skip
+
+
+def _lines(run: _Run) -> None:
+    sheet = layout.LINES
+    chart = alliance_rows.load_org(run.conn)
+    for row in run.rows(sheet):
+        kind = value(sheet, row, "kind")
+        line = ReportingLine(str(value(sheet, row, "person")), str(value(sheet, row, "manager")),
+                             LineKind(str(kind)) if kind else LineKind.solid)  # fmt: skip
+        existing = next((ln for ln in chart.managers(line.person) if ln.manager == line.manager),
+                        None)  # fmt: skip
+        _add_or_compare(run, sheet, row, existing, line,
+                        lambda ln=line: structure.add_reporting_line(run.ctx, ln))  # fmt: skip
+
+
+def _targets(run: _Run) -> None:
+    sheet = layout.TARGETS
+    stored = {(t.year, t.function): t for t in alliance_rows.load_targets(run.conn)}
+    for row in run.rows(sheet):
+        function = value(sheet, row, "function")
+        made = Target(
+            int(value(sheet, row, "year")),  # type: ignore[call-overload]
+            Money(value(sheet, row, "amount"), str(value(sheet, row, "currency"))),  # type: ignore[arg-type]
+            str(function) if function else None,
+            str(value(sheet, row, "note") or ""),
+        )
+        existing = stored.get((made.year, made.function))
+        same = existing is not None and existing.amount == made.amount
+        _add_or_compare(run, sheet, row, existing if not same else made if existing else None,
+                        made, lambda t=made: structure.add_target(run.ctx, t))  # fmt: skip
+
+
+# --- initiatives ---------------------------------------------------------------------------
+
+
+def _initiatives(run: _Run) -> None:
+    sheet = layout.INITIATIVES
+    stored = {i.id: i for i in initiative_rows.load_initiatives(run.conn)}
+    for row in run.rows(sheet):
+        made = _initiative_of(run, sheet, row)
+        if made is None:
+            continue
+        current = stored.get(made.id)
+        if current is None:
+            if not _guarded(run, sheet, row, lambda m=made: initiatives.create(run.ctx, m)):
+                continue
+            run.count(sheet, "added")
+            _follow(run, sheet, row, made, stored_stage=None)
+        elif _follow(run, sheet, row, made, stored_stage=current):
+            run.count(sheet, "updated")
+        else:
+            run.count(sheet, "unchanged")
+
+
+def _initiative_of(run: _Run, sheet: Sheet, row: Row) -> Initiative | None:
+    def v(f: str) -> object:
+        return value(sheet, row, f)
+
+    try:
+        allocation = AllocationRule(AllocationMethod(str(v("method"))), v("partners"))  # type: ignore[arg-type]
+    except SynergiesError as refused:
+        run.problem(sheet, row, "Partners", v("partners"), refused.message, refused.fix or "")
+        return None
+    figures = _figures(run, sheet, row)
+    return Initiative(
+        id=str(v("id")), name=str(v("name")), function=str(v("function")), owner=str(v("owner")),
+        category=Category(str(v("category"))), allocation=allocation, forecast=figures,
+        agreement=str(v("agreement")) if v("agreement") else None,
+    )  # fmt: skip
+
+
+def _figures(run: _Run, sheet: Sheet, row: Row) -> PlanFigures | None:
+    def v(f: str) -> object:
+        return value(sheet, row, f)
+
+    if v("run_rate") is None:
+        return None
+    if v("currency") is None or v("start") is None:
+        run.problem(sheet, row, "Currency, Start", None,
+                    "a run-rate needs its currency and start month",
+                    "fill in Currency and Start, or clear the figures")  # fmt: skip
+        return None
+    currency = str(v("currency"))
+    one_off, start, ramp = v("one_off_costs"), v("start"), v("ramp_months")
+    return PlanFigures(
+        Money(cast(Decimal, v("run_rate")), currency),
+        Money(cast(Decimal, one_off) if one_off is not None else Decimal(0), currency),
+        cast(Month, start),
+        cast(int, ramp) if ramp is not None else 12,
+    )
+
+
+def _follow(
+    run: _Run, sheet: Sheet, row: Row, made: Initiative, stored_stage: Initiative | None
+) -> bool:
+    """Bring a stored initiative to the row: details, figures, status, probability, stage.
+    True if anything changed."""
+    current = stored_stage or initiative_rows.load_initiative(run.conn, made.id)
+    if stored_stage is not None and _details(current) != _details(made):
+        _differs(run, sheet, row, f"initiative {made.id}")
+        return False
+    changed = False
+    if made.forecast is not None and made.forecast != current.forecast:
+        changed |= _guarded(run, sheet, row,
+                            lambda: initiatives.update_figures(run.ctx, made.id, made.forecast))  # fmt: skip
+    status_text = value(sheet, row, "status")
+    status = SideStatus(str(status_text)) if status_text else None
+    if status is None and current.side_status is not None:
+        changed |= _guarded(run, sheet, row, lambda: initiatives.set_status(run.ctx, made.id, None))
+    changed |= _advance(run, sheet, row, made.id, Stage(str(value(sheet, row, "stage"))))
+    if status is not None and status is not current.side_status:
+        changed |= _guarded(run, sheet, row,
+                            lambda: initiatives.set_status(run.ctx, made.id, status))  # fmt: skip
+    probability = value(sheet, row, "probability")
+    if probability is not None and probability != current.probability:
+        changed |= _guarded(run, sheet, row, lambda: initiatives.set_probability(
+            run.ctx, made.id, probability))  # type: ignore[arg-type]  # fmt: skip
+    return changed
+
+
+def _details(i: Initiative) -> tuple[object, ...]:
+    return (i.name, i.function, i.owner, i.category, i.allocation, i.agreement)
+
+
+def _advance(run: _Run, sheet: Sheet, row: Row, initiative_id: str, wanted: Stage) -> bool:
+    """Through the gates one stage at a time, as far as they allow; held: a note."""
+    stage = initiative_rows.load_initiative(run.conn, initiative_id).stage
+    if wanted.rank < stage.rank:
+        run.problem(sheet, row, "Stage", wanted.value,
+                    f"{initiative_id} is at {stage} in the store; stages only move forward",
+                    f"write {stage} (or later) in the Stage column")  # fmt: skip
+        return False
+    moved = False
+    while stage.rank < wanted.rank:
+        target = Stage(f"L{stage.rank + 1}")
+        try:
+            initiatives.advance(run.ctx, initiative_id, target)
+        except GateRefused as held:
+            run.notes.append(
+                f"{initiative_id} held at {stage} (the workbook says {wanted}): {target} needs "
+                + "; ".join(held.reasons or (held.message,))
+            )
+            break
+        except SynergiesError as refused:
+            run.problem(sheet, row, "Stage", wanted.value, refused.message, refused.fix or "")
+            break
+        stage, moved = target, True
+    return moved
+
+
+# --- ledger ----------------------------------------------------------------------------
+
+
+def _canonical(amount: Decimal, currency: str) -> str:
+    """One text per amount: 1000, 1000.0 and 1000.00 EUR read the same."""
+    unit = minor_unit(currency)
+    exact = amount.quantize(unit) if amount == amount.quantize(unit) else amount.normalize()
+    return format(exact, "f")
+
+
+def _digest(e: LedgerEntry) -> str:
+    return refs.content_digest(
+        e.partner, e.period, _canonical(e.amount.amount, e.amount.currency), e.amount.currency,
+        e.category.value, e.initiative_id, e.function, e.reason,
+    )  # fmt: skip
+
+
+def _live(conn: Connection) -> dict[str, tuple[int, str]]:
+    """Each live entry's ref, with its id and content digest."""
+    found: dict[str, tuple[int, str]] = {}
+    for entry, key in ledger_rows.live_entries_with_keys(conn):
+        assert entry.id is not None
+        ref = refs.ref_of(entry.id, key)
+        keyed = key is not None and key.startswith(refs.PREFIX)
+        found[ref] = (entry.id, key.rsplit(":", 1)[1] if keyed and key else _digest(entry))
+    return found
+
+
+def _ledger(run: _Run) -> None:
+    sheet = layout.LEDGER
+    rows = run.rows(sheet)
+    if not rows:
+        return
+    live = _live(run.conn)
+    stored = {i.id: i for i in initiative_rows.load_initiatives(run.conn)}
+    functions = {i.id: i.function for i in stored.values()}
+    seen: set[str] = set()
+    batch: list[LedgerEntry] = []
+    keys: list[str] = []
+    for row in rows:
+        entry = _entry_of(run, sheet, row, functions)
+        if not _shared(run, sheet, row, entry, stored):
+            continue
+        ref = str(value(sheet, row, "ref"))
+        seen.add(ref)
+        digest = _digest(entry)
+        have = live.get(ref)
+        if have is not None and have[1] == digest:
+            run.count(sheet, "unchanged")
+            continue
+        if have is not None:
+            reason = f"corrected by {run.label} row {row.number}"
+            if not _guarded(run, sheet, row, lambda i=have[0], r=reason: ledger.reverse(
+                    run.ctx, i, r)):  # fmt: skip
+                continue
+            run.count(sheet, "reversed")
+        batch.append(entry)
+        keys.append(refs.import_key(ref, digest))
+        if len(batch) >= BATCH:
+            _append(run, sheet, batch, keys)
+            batch, keys = [], []
+    _append(run, sheet, batch, keys)
+    run.absent = sorted(r for r in live if r not in seen and refs.native_id(r) is None)
+
+
+def _shared(
+    run: _Run, sheet: Sheet, row: Row, entry: LedgerEntry, stored: dict[str, Initiative]
+) -> bool:
+    """An entry of an initiative belongs to a partner sharing it."""
+    if entry.initiative_id is None:
+        return True
+    initiative = stored.get(entry.initiative_id)
+    if initiative is None:
+        run.problem(
+            sheet, row, "Initiative", entry.initiative_id,
+            f"unknown initiative {entry.initiative_id!r}",
+            "use the id of an initiative in the store or on the Initiatives sheet",
+        )  # fmt: skip
+        return False
+    if entry.partner in initiative.partners():
+        return True
+    run.problem(
+        sheet, row, "Partner", entry.partner, f"{entry.partner} does not share {initiative.id}",
+        f"partners sharing it: {', '.join(initiative.partners())}",
+    )  # fmt: skip
+    return False
+
+
+def _entry_of(run: _Run, sheet: Sheet, row: Row, functions: dict[str, str]) -> LedgerEntry:
+    def v(f: str) -> object:
+        return value(sheet, row, f)
+
+    initiative = str(v("initiative")) if v("initiative") else None
+    function = str(v("function")) if v("function") else None
+    return LedgerEntry(
+        partner=str(v("partner")), period=v("period"),  # type: ignore[arg-type]
+        amount=Money(v("amount"), str(v("currency"))),  # type: ignore[arg-type]
+        category=Category(str(v("category"))), source=EntrySource.imported,
+        author=run.ctx.actor.name, recorded_at=run.ctx.clock(), initiative_id=initiative,
+        function=functions.get(initiative, function) if initiative else function,
+        reason=str(v("reason") or ""), lineage=run.label,
+    )  # fmt: skip
+
+
+def _append(run: _Run, sheet: Sheet, batch: list[LedgerEntry], keys: list[str]) -> None:
+    if not batch:
+        return
+    try:
+        done = ledger.add_many(run.ctx, batch, keys, run.label)
+    except SynergiesError as refused:
+        run.problems.append(Problem(sheet.name, None, refused.field, "", refused.message,
+                                    refused.fix or ""))  # fmt: skip
+        return
+    run.count(sheet, "added", done.added)
+    run.count(sheet, "unchanged", done.already_there)
+
+
+STEPS = (_partners, _fx_rates, _functions, _people, _lines, _targets, _initiatives, _ledger)
