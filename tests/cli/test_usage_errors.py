@@ -13,7 +13,7 @@ from tests.cli.conftest import Invoke
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["exprot"], "No such command 'exprot'. Did you mean 'report'? (see: synergies --help)"),
+        (["exprot"], "No such command 'exprot'. Did you mean 'export'? (see: synergies --help)"),
         (["reprot", "--year", "2015"], "Did you mean 'report'?"),
         (["intiative", "add"], "Did you mean 'initiative' or 'initiatives'?"),
         (["initiative", "advnce", "PUR-001"], "No such command 'advnce'. Did you mean 'advance'?"),
