@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import StatementError
 
 from synergies.domain.errors import SynergiesError
-from synergies.services.audit import lock_writes, record
+from synergies.services.audit import Change, lock_writes, record, record_many
 from synergies.services.security import ANY, Action, Actor, Scope, authorize
 from synergies.storage.store import Store
 
@@ -69,3 +69,7 @@ class Context:
     def audit(self, conn: Connection, action: str, subject: str, before: object = None,
               after: object = None) -> None:  # fmt: skip
         record(conn, self.actor, action, subject, before, after)
+
+    def audit_many(self, conn: Connection, changes: list[Change]) -> None:
+        """One record per (action, subject, before, after), appended in one batch."""
+        record_many(conn, self.actor, changes)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from synergies.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from synergies.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    SynergiesError,
+)
 from synergies.domain.gates import advance as pass_gate
 from synergies.domain.initiatives import (
     Approval,
@@ -19,7 +26,8 @@ from synergies.domain.initiatives import (
     Stage,
     dated_within,
 )
-from synergies.domain.partners import find_partner
+from synergies.domain.partners import Partner, find_partner
+from synergies.services.audit import Change
 from synergies.services.context import Context
 from synergies.services.security import Action, Actor
 from synergies.storage import alliance_rows, audit_rows, initiative_rows
@@ -65,13 +73,16 @@ def get(ctx: Context, initiative_id: str) -> Initiative:
 
 
 def _check_refs(conn: Connection, i: Initiative) -> None:
-    functions = alliance_rows.load_functions(conn)
+    _check_refs_in(alliance_rows.load_functions(conn), alliance_rows.load_partners(conn), i)
+
+
+def _check_refs_in(functions: Mapping[str, object], partners: dict[str, Partner],
+                   i: Initiative) -> None:  # fmt: skip
     if i.function not in functions:
         known = ", ".join(sorted(functions))
         raise NotFound(
             f"unknown function {i.function!r}", field="function", fix=f"use one of: {known}"
         )
-    partners = alliance_rows.load_partners(conn)
     for partner, _ in i.allocation.weights:
         find_partner(partners, partner, field="allocation")
 
@@ -114,6 +125,28 @@ def create(ctx: Context, initiative: Initiative) -> Initiative:
     _allow_manage(ctx, initiative)
     _check_fresh(initiative)
     return _insert(ctx, initiative, "initiative.create")
+
+
+def create_many(ctx: Context, made: list[Initiative]) -> list[Initiative]:
+    """Create many initiatives at L0, as `create` would one by one, in a few statements.
+
+    Every one is checked before any is written: the first refusal raises and writes nothing
+    (a caller that wants every refusal creates the rest one by one)."""
+    if not made:
+        return []
+    with ctx.transaction() as conn:
+        functions = alliance_rows.load_functions(conn)
+        partners = alliance_rows.load_partners(conn)
+        for initiative in made:
+            _allow_manage(ctx, initiative)
+            _check_fresh(initiative)
+            _check_refs_in(functions, partners, initiative)
+        initiative_rows.insert_initiatives(conn, made)
+        initiative_rows.record_stage_changes(
+            conn, [(i.id, None, i.stage.value) for i in made], ctx.actor.name, ctx.clock()
+        )
+        ctx.audit_many(conn, [("initiative.create", f"initiative/{i.id}", None, i) for i in made])
+    return made
 
 
 def record_example(ctx: Context, initiative: Initiative) -> Initiative:
@@ -220,6 +253,42 @@ def advance(
         )
         ctx.audit(conn, "initiative.advance", f"initiative/{initiative_id}", before, after)
     return after
+
+
+def advance_many(
+    ctx: Context, moves: list[tuple[str, Stage]]
+) -> tuple[list[Initiative], dict[str, SynergiesError]]:
+    """Move many initiatives through one gate each, as `advance` would one by one.
+
+    Those whose gate holds (or whose move is not the actor's to make) stay where they are and
+    come back with their refusal; the others move, in a few statements."""
+    moved: list[Initiative] = []
+    refused: dict[str, SynergiesError] = {}
+    if not moves:
+        return moved, refused
+    with ctx.transaction() as conn:
+        wanted = dict(moves)
+        stored = {i.id: i for i in initiative_rows.load_initiatives(conn) if i.id in wanted}
+        changes: list[Change] = []
+        for initiative_id, to in moves:
+            try:
+                before = stored.get(initiative_id) or initiative_rows.load_initiative(
+                    conn, initiative_id
+                )
+                _allow_manage(ctx, before)
+                after = pass_gate(before, to)
+            except SynergiesError as refusal:
+                refused[initiative_id] = refusal
+                continue
+            moved.append(after)
+            changes.append(("initiative.advance", f"initiative/{initiative_id}", before, after))
+        initiative_rows.update_initiatives(conn, moved)
+        initiative_rows.record_stage_changes(
+            conn, [(a.id, stored[a.id].stage.value, a.stage.value) for a in moved],
+            ctx.actor.name, ctx.clock(),
+        )  # fmt: skip
+        ctx.audit_many(conn, changes)
+    return moved, refused
 
 
 def approve(

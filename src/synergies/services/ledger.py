@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -13,9 +14,11 @@ from synergies.domain.initiatives import Category, Initiative
 from synergies.domain.ledger import EntryFilter, LedgerEntry, check_sign, reversal_of
 from synergies.domain.money import Money
 from synergies.domain.partners import find_partner
+from synergies.services.audit import ledger_digest
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import alliance_rows, initiative_rows, ledger_rows
+from synergies.storage.written import note_digests
 
 
 def _query(where: EntryFilter | None) -> Select[Any]:
@@ -118,13 +121,18 @@ def _by_kind(sums: dict[tuple[str, str], Decimal]) -> tuple[list[Money], list[Mo
     )
 
 
+LARGE_BATCH = 1_000  # entries: above this, a batch reads every initiative at once
+
+
 class _References:
     """Partners and initiatives looked up once per batch."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, all_initiatives: bool = False) -> None:
         self.conn = conn
         self.partners = alliance_rows.load_partners(conn)
         self.initiatives: dict[str, Initiative] = {}
+        if all_initiatives:  # a large batch: one query instead of one per initiative
+            self.initiatives = {i.id: i for i in initiative_rows.load_initiatives(conn)}
 
     def initiative(self, initiative_id: str) -> Initiative:
         if initiative_id not in self.initiatives:
@@ -151,6 +159,8 @@ class _References:
                 f"{initiative.id} belongs to {initiative.function}, not {entry.function}",
                 field="function",
             )
+        if entry.function == initiative.function:
+            return entry
         return replace(entry, function=initiative.function)
 
 
@@ -172,19 +182,31 @@ class ImportOutcome:
     already_there: int
 
 
-def add_many(ctx: Context, batch: list[LedgerEntry], keys: list[str], label: str) -> ImportOutcome:
-    """Append a batch all or nothing; an entry whose key is already stored is skipped."""
+def add_many(
+    ctx: Context, batch: list[LedgerEntry], keys: list[str], label: str,
+    initiatives: Mapping[str, Initiative] | None = None,
+) -> ImportOutcome:  # fmt: skip
+    """Append a batch all or nothing; an entry whose key is already stored is skipped.
+    `initiatives`: the store's, read in this transaction, if the caller has them."""
     if len(set(keys)) != len(keys):
         raise InvalidInput("the batch repeats an import key", field="import_key")
     ctx.allow(Action.record_ledger)
     with ctx.transaction() as conn:
         known = ledger_rows.known_import_keys(conn, keys)
         fresh = [(e, k) for e, k in zip(batch, keys, strict=True) if k not in known]
-        refs = _References(conn)
+        refs = _References(conn, all_initiatives=len(fresh) > LARGE_BATCH and not initiatives)
+        refs.initiatives.update(initiatives or {})
         completed = [refs.complete(e) for e, _ in fresh]
         for partner, function in sorted({(e.partner, e.function or "") for e in completed}):
             ctx.allow(Action.record_ledger, partner=partner, function=function or None)
         ids = ledger_rows.insert_entries(conn, completed, [k for _, k in fresh])
+        if len(ids) >= LARGE_BATCH:  # digests from memory: the audit record reads nothing back
+            stored = ledger_rows.stored_forms(conn)
+            note_digests(conn, {
+                i: ledger_digest(e, id=i, amount=amount, recorded_at=at)
+                for e, i in zip(completed, ids, strict=True)
+                for amount, at in (stored(e.amount.amount, e.recorded_at),)
+            })  # fmt: skip
         if ids:
             ctx.audit(conn, "ledger.import", f"ledger/{ids[0]}-{ids[-1]}", after={
                 "label": label, "added": len(ids), "skipped": len(known),

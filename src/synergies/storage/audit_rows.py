@@ -67,10 +67,10 @@ def create_head(conn: Connection, seq: int, hash: str) -> None:
     conn.execute(insert(t.audit_head).values(id=HEAD_ID, seq=seq, hash=hash))
 
 
-def advance_head(conn: Connection) -> AuditHead | None:
-    """Count one more record on the head (taking its lock); the head after, if there is one."""
+def advance_head(conn: Connection, by: int = 1) -> AuditHead | None:
+    """Count `by` more records on the head (taking its lock); the head after, if any."""
     conn.execute(
-        update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(seq=t.audit_head.c.seq + 1)
+        update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(seq=t.audit_head.c.seq + by)
     )
     return head(conn)
 
@@ -102,6 +102,19 @@ def append(conn: Connection, record: AuditRecord) -> None:
         )
     )  # fmt: skip
     conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(hash=record.hash))
+
+
+def append_many(conn: Connection, records: list[AuditRecord]) -> None:
+    """Insert consecutive records in one batch and make the last the head's newest."""
+    if not records:
+        return
+    conn.execute(insert(t.audit_log), [{
+        "seq": r.seq, "at": r.at, "actor": r.actor, "action": r.action, "subject": r.subject,
+        "before": r.before, "after": r.after, "prev_hash": r.prev_hash, "hash": r.hash,
+        "key_id": r.key_id, "written": r.written,
+    } for r in records])  # fmt: skip
+    last = records[-1].hash
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(hash=last))
 
 
 def records(conn: Connection, subject_prefix: str | None = None) -> list[AuditRecord]:

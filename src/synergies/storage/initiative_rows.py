@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.calendar import Month
@@ -116,6 +116,45 @@ def insert_initiative(conn: Connection, i: Initiative) -> None:
     conn.execute(insert(t.initiatives).values(**_values(i)))
     for s in i.signoffs:
         insert_signoff(conn, i.id, s)
+
+
+def insert_initiatives(conn: Connection, made: list[Initiative]) -> None:
+    """Insert new initiatives (no sign-offs) in one batch; refused if any id is taken."""
+    if not made:
+        return
+    ids = [i.id for i in made]
+    taken = conn.execute(select(t.initiatives.c.id).where(t.initiatives.c.id.in_(ids))).first()
+    if taken is not None:
+        raise Conflict(f"initiative {taken.id} already exists", field="id", fix="choose another id")
+    conn.execute(insert(t.initiatives), [_values(i) for i in made])
+
+
+def update_initiatives(conn: Connection, changed: list[Initiative]) -> None:
+    """Write each over its version - 1 in one batch, inside the write lock that made them."""
+    if not changed:
+        return
+    c = t.initiatives.c
+    query = (
+        update(t.initiatives)
+        .where(c.id == bindparam("b_id"), c.version == bindparam("b_version"))
+        .values({name: bindparam(f"v_{name}") for name in _values(changed[0]) if name != "id"})
+    )
+    rows = []
+    for i in changed:
+        values = {f"v_{name}": v for name, v in _values(i).items() if name != "id"}
+        rows.append({"b_id": i.id, "b_version": i.version - 1, **values})
+    conn.execute(query, rows)
+
+
+def record_stage_changes(
+    conn: Connection, changes: list[tuple[str, str | None, str]], actor: str, at: datetime
+) -> None:
+    """(initiative, from, to) for many initiatives in one batch."""
+    if changes:
+        conn.execute(insert(t.stage_history), [
+            {"initiative": i, "from_stage": before, "to_stage": after, "at": at, "actor": actor}
+            for i, before, after in changes
+        ])  # fmt: skip
 
 
 def update_initiative(conn: Connection, i: Initiative) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     func,
     insert,
+    or_,
     select,
     type_coerce,
 )
@@ -24,7 +25,7 @@ from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.domain.money import Money
 from synergies.storage import tables as t
-from synergies.storage.types import FACTOR, SCALE
+from synergies.storage.types import FACTOR, SCALE, Amount, UtcDateTime
 from synergies.storage.written import note_written
 
 L = t.ledger_entries
@@ -169,9 +170,50 @@ def insert_entries(
         return []
     keys = import_keys or [None] * len(entries)
     rows = [_row(e, k) for e, k in zip(entries, keys, strict=True)]
-    result = conn.execute(insert(L).returning(L.c.id, sort_by_parameter_order=True), rows)
-    ids = [row.id for row in result]
+    if len(rows) < BULK_ROWS:
+        result = conn.execute(insert(L).returning(L.c.id, sort_by_parameter_order=True), rows)
+        ids = [row.id for row in result]
+    else:
+        ids = _insert_bulk(conn, rows)
     note_written(conn, "ledger", ids)  # the audit record carries what was written
+    return ids
+
+
+BULK_ROWS = 1_000
+_AMOUNT, _MOMENT = Amount(), UtcDateTime()  # the types of the amount and recorded_at columns
+
+
+def stored_forms(conn: Connection) -> Callable[[Decimal, datetime], tuple[Decimal, datetime]]:
+    """A function giving an amount and a moment as reading their row back would: the amount
+    at the store's scale, the moment as the column keeps it (the columns' own conversions,
+    both ways). Moments repeat in a batch: each is converted once."""
+    dialect = conn.dialect
+    moments: dict[datetime, datetime] = {}
+
+    def stored(amount: Decimal, at: datetime) -> tuple[Decimal, datetime]:
+        kept = _AMOUNT.process_result_value(_AMOUNT.process_bind_param(amount, dialect), dialect)
+        moment = moments.get(at)
+        if moment is None:
+            moment = _MOMENT.process_result_value(_MOMENT.process_bind_param(at, dialect), dialect)
+            assert moment is not None
+            moments[at] = moment
+        assert kept is not None
+        return kept, moment
+
+    return stored
+
+
+def _insert_bulk(conn: Connection, rows: list[dict[str, object]]) -> list[int]:
+    """A plain batched INSERT, then the new ids: RETURNING in parameter order makes SQLite
+    run one statement per row, five times slower. Writers hold the write lock
+    (services/audit.lock_writes), so every id above the highest before is one of these, given
+    in the order of the rows."""
+    before = conn.execute(select(func.max(L.c.id))).scalar_one_or_none() or 0
+    conn.execute(insert(L), rows)
+    ids = list(conn.execute(select(L.c.id).where(L.c.id > before).order_by(L.c.id)).scalars())
+    if len(ids) != len(rows):
+        raise RuntimeError(f"{len(rows)} ledger rows inserted but {len(ids)} new ids found: "
+                           "another writer inserted without the write lock")  # fmt: skip
     return ids
 
 
@@ -181,18 +223,36 @@ def keyed_entries(conn: Connection, prefix: str) -> list[tuple[LedgerEntry, str]
     return [(_entry(r), r["import_key"]) for r in conn.execute(query).mappings()]
 
 
-def live_entries_with_keys(conn: Connection) -> Iterator[tuple[LedgerEntry, str | None]]:
-    """Every entry neither reversed nor a reversal, in id order, with its import key; read in
-    batches, so that a million entries are never all in memory."""
+def _live(query: Select[Any]) -> Select[Any]:
     undone = select(L.c.reverses).where(L.c.reverses.is_not(None))
-    query = (
-        select(L)
-        .where(L.c.reverses.is_(None), L.c.id.not_in(undone))
+    return (
+        query.where(L.c.reverses.is_(None), L.c.id.not_in(undone))
         .order_by(L.c.id)
         .execution_options(yield_per=5_000)
     )
+
+
+def live_entries_with_keys(
+    conn: Connection, *, except_prefix: str | None = None
+) -> Iterator[tuple[LedgerEntry, str | None]]:
+    """Every entry neither reversed nor a reversal, in id order, with its import key; read in
+    batches, so that a million entries are never all in memory. `except_prefix`: leave out
+    those whose import key starts with it (see `live_keys`)."""
+    query = _live(select(L))
+    if except_prefix is not None:
+        query = query.where(or_(L.c.import_key.is_(None),
+                                ~L.c.import_key.startswith(except_prefix, autoescape=True)))  # fmt: skip
     for row in conn.execute(query).mappings():
         yield _entry(row), row["import_key"]
+
+
+def live_keys(conn: Connection, prefix: str) -> Iterator[tuple[int, str]]:
+    """The id and import key of every live entry whose key starts with `prefix`: no entry
+    is built, so a million are read in seconds."""
+    query = _live(select(L.c.id, L.c.import_key)).where(
+        L.c.import_key.startswith(prefix, autoescape=True)
+    )
+    yield from conn.execute(query)
 
 
 SUM_KEYS = {"function": L.c.function, "partner": L.c.partner, "initiative": L.c.initiative_id}

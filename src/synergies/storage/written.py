@@ -2,7 +2,8 @@
 
 The audit record of a change carries digests of the rows it wrote (services/audit.py), so
 that `audit verify` can tell an entry written by the software from one edited or inserted
-behind its back. Only the ids are noted here; the record reads the rows back.
+behind its back. The ids are noted here and the record reads the rows back, unless the
+writer noted their digests as well (a large batch: `note_digests`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection
 
 _WRITTEN = "synergies.audit.written"  # conn.info key
+_DIGESTS = "synergies.audit.digests"
 
 
 def note_written(conn: Connection, table: str, ids: Iterable[int]) -> None:
@@ -35,3 +37,23 @@ def take_written(conn: Connection) -> dict[str, list[int]]:
     if noted is None or noted[0] is not conn.get_transaction():
         return {}
     return {table: ids for table, ids in noted[1].items() if ids}
+
+
+def note_digests(conn: Connection, digests: dict[int, str]) -> None:
+    """The digests of ledger rows just written, worked out from their stored form
+    (ledger_rows.as_stored), so that the audit record need not read them back."""
+    transaction = conn.get_transaction()
+    noted = conn.info.get(_DIGESTS)
+    if noted is None or noted[0] is not transaction:
+        noted = (transaction, {})
+        conn.info[_DIGESTS] = noted
+    kept: dict[int, str] = noted[1]
+    kept.update(digests)
+
+
+def take_digests(conn: Connection) -> dict[int, str]:
+    noted = conn.info.pop(_DIGESTS, None)
+    if noted is None or noted[0] is not conn.get_transaction():
+        return {}
+    found: dict[int, str] = noted[1]
+    return found

@@ -1,8 +1,10 @@
-"""Read a tracker workbook, streaming: refuse a file that is no workbook before reading it,
-then give each sheet's rows as cell values with their Excel row numbers.
+"""Read a tracker workbook: refuse a file that is no workbook before reading it, then give
+each sheet's rows as cell values with their Excel row numbers.
 
-Read-only openpyxl neither shows merged cells nor says which cells hold formulas, so the
-sheet's XML is scanned for them, in a stream, and only parsed where they occur.
+Values come from calamine (Rust; the cached value of a formula, never evaluated), which reads
+a million-row sheet about fifteen times faster than openpyxl. It does not say which cells
+hold formulas, so the sheet's XML is scanned for them and for merged cells, in a stream, and
+only parsed where they occur.
 """
 
 from __future__ import annotations
@@ -38,14 +40,17 @@ class RawSheet:
 
 @dataclass
 class Opened:
-    """An open workbook: its sheets by name, and what its XML says beyond the values."""
+    """An open workbook: its sheets by name, and where each sheet's XML lies in the file."""
 
     book: Any
+    archive: zipfile.ZipFile
     sheet_names: list[str]
+    parts: dict[str, str]  # sheet name -> its XML member, e.g. "xl/worksheets/sheet2.xml"
     problems: list[Problem] = field(default_factory=list)
 
     def close(self) -> None:
         self.book.close()
+        self.archive.close()
 
 
 def refuse_unreadable(path: Path) -> None:
@@ -94,47 +99,81 @@ def _corrupt(name: str) -> WorkbookRefused:
 
 
 def open_workbook(path: Path) -> Opened:
-    """Open for streaming (read-only, cached values of formulas); refuse an unreadable one."""
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # heavy: read only here
+    """Open for reading (cached values of formulas); refuse an unreadable one."""
+    from python_calamine import CalamineWorkbook  # heavy: read only here
 
     refuse_unreadable(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, TypeError):
+        archive = zipfile.ZipFile(path)
+        parts = _sheet_parts(archive)
+    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, SyntaxError):
         raise _corrupt(path.name) from None
-    except Exception as error:  # openpyxl raises its own, and lxml's, for a broken part
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own errors for a broken part
+        archive.close()
         raise _corrupt(path.name) from error
-    return Opened(book, list(book.sheetnames))
+    return Opened(book, archive, list(book.sheet_names), parts)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's XML member, from the workbook part and its relationships."""
+    from defusedxml.ElementTree import fromstring  # no entity expansion, no external DTDs
+
+    book = fromstring(archive.read("xl/workbook.xml"))
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[sheet.get("name", "")] = member
+    return parts
 
 
 @dataclass(frozen=True, slots=True)
 class Markup:
-    """What a sheet's XML holds beyond the values: merged ranges and formula cells."""
+    """What a sheet's XML holds beyond the values: merged ranges, formula cells, and the
+    error values (#DIV/0!, #N/A ...) that calamine reads as empty."""
 
     merged: tuple[str, ...]
     formulas: frozenset[str]
+    errors: dict[str, str] = field(default_factory=dict)  # cell -> its error value
+
+
+_NEEDLES = (b"<mergeCell", b"<f>", b"<f ", b"<f/>", b't="e"')
 
 
 def scan_markup(archive: zipfile.ZipFile, member: str) -> Markup:
-    """Merged ranges and formula cells: a byte scan first, the XML parsed only if it has any."""
-    if not _mentions(archive, member, (b"<mergeCell", b"<f>", b"<f ", b"<f/>")):
+    """Merged ranges, formula and error cells: a byte scan first, the XML parsed only if it
+    has any."""
+    if not _mentions(archive, member, _NEEDLES):
         return Markup((), frozenset())
     from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # defused
 
     merged: list[str] = []
     formulas: set[str] = set()
+    errors: dict[str, str] = {}
     with archive.open(member) as xml:
         for _, element in iterparse(xml):
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "c":
-                if any(child.tag.rsplit("}", 1)[-1] == "f" for child in element):
+                children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+                if "f" in children:
                     formulas.add(element.get("r", ""))
+                if element.get("t") == "e" and "v" in children:
+                    errors[element.get("r", "")] = children["v"].text or "#VALUE!"
                 element.clear()
             elif tag == "mergeCell":
                 merged.append(element.get("ref", ""))
             elif tag == "row":
                 element.clear()
-    return Markup(tuple(merged), frozenset(formulas))
+    return Markup(tuple(merged), frozenset(formulas), errors)
 
 
 def _mentions(archive: zipfile.ZipFile, member: str, needles: tuple[bytes, ...]) -> bool:
@@ -149,18 +188,37 @@ def _mentions(archive: zipfile.ZipFile, member: str, needles: tuple[bytes, ...])
 
 
 def sheet_rows(opened: Opened, name: str) -> tuple[RawSheet, Markup]:
-    """A sheet's header and rows (trailing empty cells dropped, empty rows skipped)."""
-    sheet = opened.book[name]
-    markup = scan_markup(opened.book._archive, sheet._worksheet_path)
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, ())
-    return RawSheet(name, tuple(header), _numbered(rows)), markup
+    """A sheet's header and rows (empty cells None, empty rows skipped)."""
+    member = opened.parts.get(name)
+    markup = scan_markup(opened.archive, member) if member else Markup((), frozenset())
+    try:
+        sheet = opened.book.get_sheet_by_name(name)
+        rows = iter(sheet.iter_rows())
+        first: list[Any] = next(rows, [])
+    except Exception as error:  # a sheet part calamine cannot parse
+        raise _corrupt(name) from error
+    top, left = sheet.start or (0, 0)  # the used range's first row and column, from 0
+    pad = (None,) * int(left)
+    header = pad + _cells(first)
+    return RawSheet(name, header, _numbered(rows, int(top) + 2, pad)), markup
 
 
-def _numbered(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, tuple[CellValue, ...]]]:
-    for number, row in enumerate(rows, start=2):
-        if any(v is not None and v != "" for v in row):
-            yield number, tuple(row)
+def _cells(row: list[Any], pad: tuple[None, ...] = ()) -> tuple[CellValue, ...]:
+    """calamine gives "" for an empty cell; the checks take None (an empty string too).
+    `pad`: the empty columns left of the used range, so that positions match letters."""
+    cells = [None if v == "" else v for v in row]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return pad + tuple(cells) if cells else ()
+
+
+def _numbered(
+    rows: Iterator[list[Any]], start: int, pad: tuple[None, ...]
+) -> Iterator[tuple[int, tuple[CellValue, ...]]]:
+    for number, row in enumerate(rows, start=start):
+        cells = _cells(row, pad)
+        if cells:
+            yield number, cells
 
 
 def formula_problem(sheet: str, cell: str, column: str, value: CellValue) -> Problem | None:

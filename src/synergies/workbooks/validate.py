@@ -20,7 +20,12 @@ from synergies.workbooks.layout import Choices, Column, Kind, Sheet
 from synergies.workbooks.reader import Markup, Opened, formula_problem, sheet_rows
 
 MAX_LISTED = 12  # known names listed in a fix
-_MEMO_KINDS = frozenset({Kind.code, Kind.key, Kind.choice, Kind.month, Kind.date})
+_MEMO_KINDS = frozenset(
+    {Kind.code, Kind.key, Kind.choice, Kind.month, Kind.date, Kind.text, Kind.amount}
+)
+# Values remembered per column: a column of repeated values (partners, months, reasons,
+# amounts) is read once per value; one of unique values (refs) stops being remembered.
+MEMO_PER_COLUMN = 20_000
 
 
 def get_column_letter(number: int) -> str:
@@ -60,6 +65,7 @@ class Known:
     # Cells read before, by column and value: a tracker repeats its partners, months and
     # categories on every row. Known only grows, so a value once accepted stays accepted.
     memo: dict[tuple[int, type, object], object] = field(default_factory=dict)
+    memo_sizes: dict[int, int] = field(default_factory=dict)  # values remembered per column
 
     def choices(self, kind: Choices) -> Iterable[str]:
         if kind is Choices.partners:
@@ -126,11 +132,13 @@ def _check_sheet(
     checked.columns[sheet.name] = {c.field: _where_of(p, c) for p, c in columns.items()}
     seen: set[tuple[object, ...]] = set()
     rows: list[Row] = []
+    plan = _plan(sheet, columns)
+    identity_at = [_index(sheet)[f] for f in sheet.identity]
     for number, cells in raw.rows:
-        row = _check_row(sheet, number, cells, columns, markup, known, checked.problems)
+        row = _check_row(sheet, number, cells, columns, plan, markup, known, checked.problems)
         if row is None:
             continue
-        identity = tuple(value(sheet, row, f) for f in sheet.identity)
+        identity = tuple([row.values[i] for i in identity_at])
         if identity in seen:
             checked.problems.append(_duplicate(sheet, row, identity, columns))
             continue
@@ -182,16 +190,23 @@ def _columns(
 
 def _check_row(
     sheet: Sheet, number: int, cells: tuple[CellValue, ...], columns: dict[int, Column],
-    markup: Markup, known: Known, problems: list[Problem],
+    plan: list[_Planned], markup: Markup, known: Known, problems: list[Problem],
 ) -> Row | None:  # fmt: skip
     values: list[object] = [None] * len(sheet.columns)
-    index = _index(sheet)
     before = len(problems)
-    for position, column in columns.items():
-        raw = cells[position] if position < len(cells) else None
-        where = _WHERE.get((position, column.header)) or _where_of(position, column)
-        read = _check_cell(sheet, number, position, column, raw, where, markup, known, problems)
-        values[index[column.field]] = read
+    plain = not (markup.formulas or markup.errors)  # no cell of the sheet hides a formula
+    memo = known.memo if plain else {}
+    width = len(cells)
+    for position, column, where, at, memo_id in plan:
+        raw = cells[position] if position < width else None
+        if raw is None and plain and not column.required:
+            continue  # an empty optional cell: None, as the row starts
+        # A value this column accepted before is accepted again (no formula cell can hide).
+        hit = memo.get((memo_id, type(raw), raw)) if memo_id else None
+        if hit is None:
+            hit = _check_cell(sheet, number, position, column, raw, where, markup, known,
+                              problems)  # fmt: skip
+        values[at] = hit
     row = Row(number, tuple(values))
     if len(problems) == before:
         _check_rules(sheet, row, columns, problems)
@@ -199,6 +214,17 @@ def _check_row(
 
 
 _WHERE: dict[tuple[int, str], str] = {}
+_Planned = tuple[int, Column, str, int, int]
+
+
+def _plan(sheet: Sheet, columns: dict[int, Column]) -> list[_Planned]:
+    """Each column's position, where problems name it, its place in the row and its memo id
+    (0: not remembered): worked out once per sheet, used on every row."""
+    index = _index(sheet)
+    return [
+        (p, c, _where_of(p, c), index[c.field], id(c) if c.kind in _MEMO_KINDS else 0)
+        for p, c in columns.items()
+    ]
 
 
 def _where_of(position: int, column: Column) -> str:
@@ -212,8 +238,9 @@ def _check_cell(
     sheet: Sheet, number: int, position: int, column: Column, raw: CellValue, where: str,
     markup: Markup, known: Known, problems: list[Problem],
 ) -> object:  # fmt: skip
-    if markup.formulas or (isinstance(raw, str) and raw.startswith("#")):
+    if markup.formulas or markup.errors or (isinstance(raw, str) and raw.startswith("#")):
         cell = f"{get_column_letter(position + 1)}{number}"
+        raw = markup.errors.get(cell, raw)
         refused = formula_problem(sheet.name, cell, where, raw)
         if refused is not None and (cell in markup.formulas or refused.value):
             problems.append(refused)
@@ -225,7 +252,7 @@ def _check_cell(
                 f"fill it in: {column.help}",
             ))  # fmt: skip
         return None
-    remembered = column.kind in _MEMO_KINDS and isinstance(raw, str | int)
+    remembered = column.kind in _MEMO_KINDS and isinstance(raw, str | int | float)
     key = (id(column), type(raw), raw)
     if remembered and (hit := known.memo.get(key)) is not None:
         return hit
@@ -240,7 +267,10 @@ def _check_cell(
     elif isinstance(read, str) and len(read) < 40:
         read = sys.intern(read)
     if remembered and read is not None:
-        known.memo[key] = read
+        size = known.memo_sizes.get(id(column), 0)
+        if size < MEMO_PER_COLUMN:
+            known.memo[key] = read
+            known.memo_sizes[id(column)] = size + 1
     return read
 
 
