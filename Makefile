@@ -9,7 +9,7 @@ DEMO_DB := sqlite:///.demo/synergies.db
 PROJECT_FILE := .synergies.toml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean browser office screenshots
+.PHONY: demo test check lint typecheck pytest pytest-quick bench lock clean browser office pdf screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "synergies needs Python 3.11+"'
@@ -47,9 +47,18 @@ office:
 	  echo "installing Debian's libreoffice-calc for the workbook tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc >/dev/null; }
 
-test: $(VENV)/.dev browser office lint typecheck pytest
+# The board pack prints through WeasyPrint (pango, DejaVu fonts); its tests read the PDF with
+# poppler's pdftotext and picture its pages with pdftoppm.
+pdf:
+	@{ command -v pdftoppm >/dev/null && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  && ldconfig -p | grep -q libpangoft2-1.0; } || { \
+	  echo "installing Debian's poppler-utils, pango and DejaVu fonts for the board pack"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
-check: $(VENV)/.dev browser office lint typecheck pytest-quick
+test: $(VENV)/.dev browser office pdf lint typecheck pytest
+
+check: $(VENV)/.dev browser office pdf lint typecheck pytest-quick
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -69,6 +78,9 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/forecast.py
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/boardpack.py
+	$(BIN)/python benchmarks/alerts.py
+	$(BIN)/python benchmarks/backtest.py
 
 # The README's pictures of the dashboard (docs/screenshots/), taken in Debian's chromium.
 screenshots: $(VENV)/.dev browser

@@ -236,6 +236,7 @@ RULES: dict[tuple[str, str], Rule] = {
         f"/ledger/{s.entry()}/reversal", {"reason": "typed twice"})),
     ("GET", "/reports/synergies"): Rule(SIGNED_IN, _url("/reports/synergies?by=partner")),
     ("GET", "/exports/workbook.xlsx"): Rule(SIGNED_IN, _url("/exports/workbook.xlsx")),
+    ("GET", "/boardpack/{year}"): Rule(SIGNED_IN, _url("/boardpack/2015?format=html")),
     ("GET", "/exports/workbook.json"): Rule(SIGNED_IN, _url("/exports/workbook.json")),
     ("GET", "/exports/sheets/{sheet}.csv"): Rule(SIGNED_IN, _url("/exports/sheets/ledger.csv")),
     ("GET", "/measurements"): Rule(SIGNED_IN, _url("/measurements")),
@@ -247,7 +248,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/audit"): Rule(AUDITORS, _url("/audit?limit=5")),
     ("GET", "/audit/verify"): Rule(SIGNED_IN, _url("/audit/verify")),
     ("GET", "/audit/checkpoint"): Rule(SIGNED_IN, _url("/audit/checkpoint")),
+    # Each signed-in user's own subscriptions (ending another's is an admin's: tests/alert_delivery).
+    ("GET", "/alerts/subscriptions"): Rule(SIGNED_IN, _url("/alerts/subscriptions")),
+    ("POST", "/alerts/subscriptions"): Rule(SIGNED_IN, lambda s: (
+        "/alerts/subscriptions", {"email": f"matrix{s.n}@example.com"})),
+    ("DELETE", "/alerts/subscriptions/{subscription_id}"): Rule(
+        SIGNED_IN, _url("/alerts/subscriptions/999999"), absent=True),
     ("GET", "/forecast"): Rule(SIGNED_IN, _url("/forecast?as_of=2015&trials=500")),
+    ("GET", "/forecast/backtest"): Rule(SIGNED_IN, _url("/forecast/backtest?trials=200")),
     ("POST", "/forecast/whatif"): Rule(SIGNED_IN, lambda s: ("/forecast/whatif", {
         "moves": [{"function": "sales-marketing", "start": "2016-07-01", "saving_percent": "3",
                    "cost_base": "10000000000"}], "as_of": 2015, "trials": 500})),
@@ -258,6 +266,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/plans/{name}/compare"): Rule(SIGNED_IN, lambda s: (
         f"/plans/{s.plan()}/compare?year=2016", None)),
     ("POST", "/imports"): Rule(ADMIN, lambda s: ("/imports?dry_run=true", workbook_json())),
+    ("GET", "/alerts"): Rule(SIGNED_IN, _url("/alerts?on=2016-03-31")),
+    ("GET", "/alerts/rules"): Rule(SIGNED_IN, _url("/alerts/rules")),
+    ("PUT", "/alerts/rules/{rule}"): Rule(ADMIN, lambda s: (
+        "/alerts/rules/behind%20ramp", {"threshold": "20"})),
 }  # fmt: skip
 
 

@@ -45,6 +45,8 @@ UNSTATABLE = {
     # The target year after the as_of given, within the horizon.
     "GET /forecast": ("target_year", r"before the first forecast year|spans more than"),
     "POST /forecast/whatif": ("target_year", r"before the first forecast year|spans more than"),
+    # A threshold's range depends on the rule's unit (a percentage is at most 100).
+    "PUT /alerts/rules/{rule}": ("threshold", r"out of range for"),
     # A workbook's content: the schema says base64 text, not that it holds a valid workbook.
     "POST /imports": (
         "workbook",

@@ -14,10 +14,14 @@ from synergies.api import problems
 from synergies.api.hardening import Hardening
 from synergies.api.routes import (
     agreements,
+    alert_subscriptions,
+    alerts,
     audit,
     auth,
+    boardpack,
     exports,
     forecast,
+    forecast_backtest,
     functions,
     imports,
     initiatives,
@@ -39,8 +43,10 @@ SOURCES_VAR = "SYNERGIES_SOURCES"
 ROUTERS = (
     auth.router, users.router, partners.router, ownership.router, agreements.router,
     functions.router, org.router, initiatives.router, targets.router, ledger.router,
-    reports.router, measurements.router, audit.router, forecast.router, plans.router,
-    imports.router, exports.router,
+    reports.router, measurements.router, audit.router, forecast.router, forecast_backtest.router,
+    plans.router,
+    imports.router, exports.router, boardpack.router,
+    alert_subscriptions.router, alerts.router,
 )  # fmt: skip
 
 DESCRIPTION = """Plan, prove and forecast the synergies of a corporate alliance.

@@ -158,7 +158,9 @@ def whatif_converge(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(forecast)
+    from synergies.cli.backtest_commands import register as with_backtest
+
+    with_backtest(app, forecast)  # the forecast, as a group with backtest and calibrate
     app.command()(payback)
     app.add_typer(plan_app, name="plan")
     app.add_typer(whatif_app, name="whatif")

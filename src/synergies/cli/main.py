@@ -73,6 +73,10 @@ COMMANDS: dict[str, Entry] = {
         "forecast_commands",
         "One-off costs against cumulative savings on the plan, and the payback month.",
     ),
+    "boardpack": Entry(
+        "boardpack_commands",
+        "Write the board pack: the year's synergy statement as PDF or HTML, with verification.",
+    ),
     "serve": Entry(
         "serve_commands",
         "Serve the web dashboard (at /) and the REST API (OpenAPI at /openapi.json, docs at /docs).",
@@ -112,6 +116,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "user": Entry("account_commands", "User accounts: who may sign in, with which role."),
     "token": Entry("account_commands", "Bearer API tokens for scripts."),
+    "alerts": Entry("alert_commands", "Alerts: what fires now, when the programme slips."),
 }
 
 HELP = (

@@ -315,3 +315,64 @@ login_attempts = Table(
     Column("at", UtcDateTime, nullable=False),
     Column("succeeded", Boolean, nullable=False),
 )
+
+# Alerts (domain/alerts.py): the admin's threshold per rule; who wants which alerts; where they
+# are delivered; and each delivery attempt, so that `alerts send` delivers nothing twice.
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("rule", String(60), primary_key=True),  # domain.alerts.Rule value
+    Column("threshold", DecimalText, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+    Column("changed_by", String(200), nullable=False),
+)
+
+# A governed decision to rebase a measured source's baselines (an index or a re-base): what
+# makes a baseline change in a measurement explained (the "baseline changed" alert rule).
+baseline_decisions = Table(
+    "baseline_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(500), nullable=False, index=True),  # as measurement_runs.source
+    Column("on", Date, nullable=False),
+    Column("reference", Text, nullable=False),  # e.g. "Purchasing committee 2016-04, item 3"
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+)
+
+alert_subscriptions = Table(
+    "alert_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", ForeignKey("users.name"), nullable=False, index=True),
+    Column("email", String(320), nullable=False),
+    Column("rules", Text, nullable=False, default=""),  # comma-separated Rule values; "" = all
+    Column("functions", Text, nullable=False, default=""),  # comma-separated codes; "" = all
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+alert_webhooks = Table(
+    "alert_webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False),
+    # The HMAC-SHA256 key the receiver checks the signature header with (shown once at creation).
+    Column("secret", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_key", String(300), nullable=False, index=True),
+    Column("channel", String(10), nullable=False),  # "webhook" or "email"
+    Column("target", String(400), nullable=False),  # webhook id, or the e-mail address
+    Column("status", String(10), nullable=False),  # "delivered" or "failed"
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text, nullable=False, default=""),
+    Column("at", UtcDateTime, nullable=False),
+)

@@ -17,8 +17,10 @@ from synergies.web import errors
 from synergies.web.pages import (
     admin,
     agreements,
+    alerts,
     auth,
     convergence,
+    forecast_quality,
     initiatives,
     ledger,
     organisation,
@@ -31,7 +33,8 @@ WARM_UP_ACTOR = "(server start-up)"  # reads only: a viewer's rights
 ASSETS_PATH = "/assets"
 PAGES = (
     auth.router, overview.router, convergence.router, organisation.router, ownership.router,
-    initiatives.router, ledger.router, agreements.router, admin.router,
+    initiatives.router, ledger.router, agreements.router, admin.router, alerts.router,
+    forecast_quality.router,
 )  # fmt: skip
 
 

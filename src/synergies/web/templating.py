@@ -28,6 +28,7 @@ class NavItem:
 
 NAV = (
     NavItem("Overview", "/"),
+    NavItem("Forecast quality", "/web/forecast-quality"),
     NavItem("Convergence", "/web/convergence"),
     NavItem("Organisation", "/web/organisation"),
     NavItem("Ownership", "/web/ownership"),
@@ -35,6 +36,7 @@ NAV = (
     NavItem("Ledger", "/web/ledger"),
     NavItem("Measurements", "/web/measurements"),
     NavItem("Agreements", "/web/agreements"),
+    NavItem("Alerts", "/web/alerts"),
     NavItem("Administration", "/web/admin", Action.manage_users),
 )
 

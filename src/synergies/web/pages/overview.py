@@ -9,6 +9,7 @@ Every figure is the API's own: the report is `ReportOut` of the report service (
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from synergies.domain.partners import Partner
+from synergies.reports.burn_up import burn_up
 from synergies.schemas.forecast import ForecastOut, TargetOutlookOut
 from synergies.schemas.reports import BridgeStepOut, PositionOut, ReportOut, YearOut
 from synergies.services import forecasts, reports, structure
@@ -159,25 +161,12 @@ def _burn_up(
     calendar: ReportOut, forecast: ForecastOut | None, position: PositionOut | None
 ) -> BurnUpChart:
     """Realized years up to the target year, then the forecast's band, joined by year."""
-    last = position.target_year if position else max((y.year for y in calendar.years), default=0)
-    rows = {
-        y.year: BurnUpRow(
-            year=y.year, realized=y.realized.amount or None,
-            target=y.target.amount if y.target else None,
-        )
-        for y in calendar.years
-        if y.year <= last and (y.realized.amount or y.target)
-    }  # fmt: skip
-    for outlook in forecast.years if forecast else []:
-        row = rows.setdefault(outlook.year, BurnUpRow(year=outlook.year))
-        row.p10, row.p50, row.p90 = outlook.p10, outlook.p50, outlook.p90
-    for target in forecast.targets if forecast else []:
-        row = rows.setdefault(target.year, BurnUpRow(year=target.year))
-        row.target, row.probability = target.target, target.probability
+    last = position.target_year if position else None
+    rows = burn_up(calendar, forecast, last)
     return BurnUpChart(
         as_of=forecast.as_of if forecast else None,
         target_year=position.target_year if position else None,
-        rows=[rows[y] for y in sorted(rows)],
+        rows=[BurnUpRow(**asdict(r)) for r in rows],
     )
 
 

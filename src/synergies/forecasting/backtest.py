@@ -1,0 +1,251 @@
+"""Backtest: forecast each past year from what was known then, and score it on what came.
+
+Pure. A `Case` is the portfolio as known at the end of one past year; `backtest` runs the
+engine on each case under one `Uncertainty` and sets each horizon's sample against the
+realized synergies; `scores` sums the points up (per horizon or overall), and `naive` gives
+the yardsticks a forecast must beat: last year's value, the linear trend and the compound
+growth of the years known then.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from synergies.forecasting.engine import simulate
+from synergies.forecasting.inputs import STAGES, Portfolio, Stage
+from synergies.forecasting.prepare import F64, prepare
+from synergies.forecasting.scores import (
+    Score,
+    brier,
+    coverage,
+    mean_score,
+    pinball,
+    pit,
+    pit_histogram,
+    sample_crps,
+    skill,
+)
+from synergies.forecasting.settings import (
+    DEFAULT_PROBABILITY,
+    DEFAULT_SIGMA,
+    DEFAULT_SLIPPAGE,
+    ForecastSettings,
+    Slippage,
+)
+
+LEVELS = (0.1, 0.25, 0.5, 0.75, 0.9)
+NAIVE = ("last year", "linear trend", "compound growth")
+MIN_COVERAGE_POINTS = 5
+"""Below five points an interval's hit rate moves in steps of 20% or more: no evidence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertainty:
+    """The uncertainty settings a backtest runs and calibration fits, as scales on the stage
+    defaults: `spread` multiplies every magnitude sigma and the baseline's persistence sigma,
+    `slippage` every stage's mean start slippage."""
+
+    spread: float = 1.0
+    slippage: float = 1.0
+
+    def settings(
+        self, base: ForecastSettings, probability: Mapping[Stage, float] | None = None
+    ) -> ForecastSettings:
+        sigma = {s: DEFAULT_SIGMA[s] * self.spread for s in STAGES}
+        slip = {s: _scaled(DEFAULT_SLIPPAGE[s], self.slippage) for s in STAGES}
+        chosen = dict(probability) if probability is not None else dict(DEFAULT_PROBABILITY)
+        return replace(base, sigma=sigma, slippage=slip, probability=chosen)
+
+    def portfolio(self, portfolio: Portfolio) -> Portfolio:
+        baseline = replace(portfolio.baseline, sigma=portfolio.baseline.sigma * self.spread)
+        items = tuple(
+            replace(i, sigma=i.sigma * self.spread) if i.sigma is not None else i
+            for i in portfolio.initiatives
+        )
+        return Portfolio(items, baseline, portfolio.targets)
+
+
+def _scaled(slip: Slippage, factor: float) -> Slippage:
+    return Slippage(slip.kind, slip.mean_months * factor)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One as-of year: the portfolio as known then (baseline year = `as_of`), the stage
+    probabilities calibrated on outcomes known then, and the realized synergies by year known
+    then (for the naive forecasts)."""
+
+    as_of: int
+    portfolio: Portfolio
+    known: Mapping[int, float]
+    probability: Mapping[Stage, float] | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """How each case is simulated: trials, seed and the copula weight."""
+
+    horizons: int = 3
+    trials: int = 10_000
+    seed: int = 2016
+    rho: float = 0.3
+    workers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One forecast year of one as-of year against what was realized (EUR)."""
+
+    as_of: int
+    year: int
+    quantiles: tuple[float, ...]  # at LEVELS
+    mean: float
+    realized: float
+    pit: float
+    crps: float
+    target: float | None = None
+    target_probability: float | None = None
+    naive: Mapping[str, float | None] = field(default_factory=dict)
+
+    @property
+    def horizon(self) -> int:
+        return self.year - self.as_of
+
+    def quantile(self, level: float) -> float:
+        return self.quantiles[LEVELS.index(level)]
+
+
+def simulate_case(case: Case, run: Run, uncertainty: Uncertainty) -> F64:
+    """Per-trial totals (trials, horizons) of the years after `case.as_of`."""
+    base = ForecastSettings(
+        target_year=case.as_of + run.horizons, trials=run.trials, seed=run.seed, rho=run.rho
+    )
+    if run.workers is not None:
+        base = replace(base, workers=run.workers)
+    settings = uncertainty.settings(base, case.probability)
+    portfolio = uncertainty.portfolio(case.portfolio)
+    return simulate(prepare(portfolio, settings), settings).totals
+
+
+def points_of(case: Case, totals: F64, truth: Mapping[int, float]) -> list[Point]:
+    """The points of one case: each forecast year that has a realized value."""
+    targets = {t.year: float(t.amount) for t in case.portfolio.targets}
+    found = []
+    for j in range(totals.shape[1]):
+        year = case.as_of + 1 + j
+        if year not in truth:
+            continue
+        sample, realized = totals[:, j], truth[year]
+        target = targets.get(year)
+        found.append(Point(
+            as_of=case.as_of, year=year,
+            quantiles=tuple(float(q) for q in np.quantile(sample, LEVELS)),
+            mean=float(sample.mean()), realized=realized, pit=pit(sample, realized),
+            crps=sample_crps(sample, realized), target=target,
+            target_probability=float(np.mean(sample >= target)) if target is not None else None,
+            naive=naive(case.known, case.as_of, year - case.as_of),
+        ))  # fmt: skip
+    return found
+
+
+def backtest(
+    cases: Sequence[Case], truth: Mapping[int, float], run: Run, uncertainty: Uncertainty
+) -> list[Point]:
+    """Every case forecast and scored against `truth` (realized EUR by year)."""
+    return [
+        p for case in cases for p in points_of(case, simulate_case(case, run, uncertainty), truth)
+    ]
+
+
+def naive(known: Mapping[int, float], as_of: int, horizon: int) -> dict[str, float | None]:
+    """The naive point forecasts of year as_of + horizon from the years known at as_of."""
+    years = sorted(y for y in known if y <= as_of)
+    if as_of not in known:
+        return dict.fromkeys(NAIVE)
+    last = known[as_of]
+    trend = growth = None
+    if len(years) >= 2:
+        xs = np.array(years, dtype=np.float64)
+        slope, intercept = np.polyfit(xs, np.array([known[y] for y in years]), 1)
+        trend = float(slope * (as_of + horizon) + intercept)
+        first = known[years[0]]
+        if first > 0 and last > 0:
+            rate = (last / first) ** (1.0 / (as_of - years[0]))
+            growth = last * rate**horizon
+    return {"last year": last, "linear trend": trend, "compound growth": growth}
+
+
+MEANINGS = {
+    "coverage P10-P90": "share of years realized inside the P10-P90 band (nominal 0.80)",
+    "coverage P25-P75": "share of years realized inside the P25-P75 band (nominal 0.50)",
+    "CRPS": "mean distance of the forecast distribution from the outcome, EUR (lower is better)",
+    "pinball P10": "quantile loss of the P10, EUR (lower is better)",
+    "pinball P50": "quantile loss of the P50, EUR (lower is better; half the absolute error)",
+    "pinball P90": "quantile loss of the P90, EUR (lower is better)",
+    "bias": "mean of realized - P50, EUR (above 0: the forecast ran low)",
+    "Brier target met": "squared error of P(target met) where a target existed (0 best, 0.25 a coin)",
+    "mean PIT": "mean of the forecast's P(X < realized) (0.5 if unbiased)",
+}
+
+
+def scores(points: Sequence[Point]) -> list[Score]:
+    """The scores of `points` (one horizon, or all), each with its one-line meaning."""
+    y = [p.realized for p in points]
+    inner = coverage([p.quantile(0.1) for p in points], [p.quantile(0.9) for p in points], y)
+    middle = coverage([p.quantile(0.25) for p in points], [p.quantile(0.75) for p in points], y)
+    crps = mean_score("CRPS", [p.crps for p in points], 1, MEANINGS["CRPS"])
+    found = [
+        _mean("coverage P10-P90", list(inner), MIN_COVERAGE_POINTS, 0.8),
+        _mean("coverage P25-P75", list(middle), MIN_COVERAGE_POINTS, 0.5),
+        crps,
+        *(_mean(f"pinball P{round(100 * q)}", [pinball(p.quantile(q), q, p.realized)
+                                                for p in points], 1) for q in (0.1, 0.5, 0.9)),
+        _mean("bias", [p.realized - p.quantile(0.5) for p in points], 2),
+        _mean("mean PIT", [p.pit for p in points], MIN_COVERAGE_POINTS, 0.5),
+        _mean("Brier target met", [brier(p.target_probability, p.realized >= p.target)
+                                   for p in points if p.target is not None
+                                   and p.target_probability is not None], 1),
+    ]  # fmt: skip
+    return found + [_skill(points, name) for name in NAIVE]
+
+
+def _mean(name: str, values: Sequence[float], needs: int, nominal: float | None = None) -> Score:
+    return mean_score(name, values, needs, MEANINGS[name], nominal)
+
+
+def _skill(points: Sequence[Point], name: str) -> Score:
+    """CRPS skill against a naive point forecast (whose CRPS is its absolute error), on the
+    points where that naive forecast exists."""
+    usable = [p for p in points if p.naive.get(name) is not None]
+    model = mean_score("", [p.crps for p in usable], 2, "").value
+    errors = [abs(p.realized - (p.naive[name] or 0.0)) for p in usable]
+    loss = mean_score("", errors, 2, "").value
+    meaning = f"1 - CRPS / error of the {name} forecast (above 0: the model beats it)"
+    return Score(f"skill vs {name}", skill(model, loss), len(usable), 2, meaning)
+
+
+def histogram(points: Sequence[Point]) -> tuple[int, ...] | None:
+    """The PIT histogram, or None on fewer points than it needs."""
+    if len(points) < MIN_COVERAGE_POINTS:
+        return None
+    return pit_histogram([p.pit for p in points])
+
+
+def by_horizon(points: Sequence[Point]) -> dict[int, list[Point]]:
+    grouped: dict[int, list[Point]] = {}
+    for p in sorted(points, key=lambda p: (p.horizon, p.as_of)):
+        grouped.setdefault(p.horizon, []).append(p)
+    return grouped
+
+
+def mean_crps(points: Sequence[Point]) -> float:
+    """Mean CRPS of points, scaled per point by the realized value so years of different
+    size weigh alike (what calibration minimizes)."""
+    if not points:
+        return math.inf
+    return math.fsum(p.crps / max(abs(p.realized), 1.0) for p in points) / len(points)

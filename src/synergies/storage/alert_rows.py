@@ -1,0 +1,135 @@
+"""Rows <-> alert rule settings and baseline decisions, and the ledger aggregates the alert
+rules read (grouped in SQL: a store of a million entries is summed, never loaded)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, case, func, insert, select, type_coerce, update
+
+from synergies.domain.alert_rules import BaselineDecision, SavingsAge
+from synergies.domain.alerts import Rule, RuleSetting, default_settings
+from synergies.domain.initiatives import Category
+from synergies.domain.ledger import EntrySource
+from synergies.storage import tables as t
+from synergies.storage.types import FACTOR, SCALE
+
+R = t.alert_rules
+B = t.baseline_decisions
+L = t.ledger_entries
+NOT_SAVINGS = (Category.one_off_cost.value, Category.dis_synergy.value)
+
+
+def load_settings(conn: Connection) -> dict[Rule, RuleSetting]:
+    """Every rule's setting: the admin's where one was set, else the default."""
+    settings = default_settings()
+    known = {r.value for r in Rule}
+    for row in conn.execute(select(R)).mappings():
+        if row["rule"] in known:  # a rule of a newer version is not this one's to judge
+            rule = Rule(row["rule"])
+            settings[rule] = RuleSetting(rule, row["threshold"], row["enabled"])
+    return settings
+
+
+def save_setting(conn: Connection, setting: RuleSetting, at: datetime, by: str) -> None:
+    values = {"threshold": setting.threshold, "enabled": setting.enabled, "changed_at": at,
+              "changed_by": by}  # fmt: skip
+    done = conn.execute(update(R).where(R.c.rule == setting.rule.value).values(**values))
+    if done.rowcount == 0:
+        conn.execute(insert(R).values(rule=setting.rule.value, **values))
+
+
+def insert_decision(conn: Connection, decision: BaselineDecision, at: datetime, by: str) -> None:
+    conn.execute(
+        insert(B).values(source=decision.source, on=decision.on, reference=decision.reference,
+                         recorded_at=at, recorded_by=by)
+    )  # fmt: skip
+
+
+def load_decisions(conn: Connection) -> list[BaselineDecision]:
+    query = select(B.c.source, B.c.on, B.c.reference).order_by(B.c.id)
+    return [BaselineDecision(r.source, r.on, r.reference) for r in conn.execute(query)]
+
+
+def _units(value: Any) -> Decimal:
+    return (Decimal(int(str(value))) / FACTOR).quantize(SCALE)
+
+
+_SUM = func.sum(type_coerce(L.c.amount, BigInteger)).label("total")
+
+
+def savings_by_initiative(conn: Connection, through: str) -> list[tuple[str, str, str, Decimal]]:
+    """(initiative, currency, month, amount) of the synergies to month `through` (reversals
+    net out): EUR summed over all months (month ""), other currencies by month, to convert.
+
+    Written so that no index is used (coalesce): nearly every entry passes the filter, and
+    one pass over the table is several times faster than reading it in an index's order."""
+    initiative = func.coalesce(L.c.initiative_id, "")
+    month = case((L.c.currency == "EUR", ""), else_=L.c.period)
+    query = (
+        select(initiative.label("initiative"), L.c.currency, month.label("month"), _SUM)
+        .where(initiative != "", func.coalesce(L.c.period, "") <= through,
+               L.c.category != Category.one_off_cost.value)
+        .group_by(initiative, L.c.currency, month)
+    )  # fmt: skip
+    return [(r.initiative, r.currency, r.month, _units(r.total)) for r in conn.execute(query)]
+
+
+def last_period(conn: Connection) -> str | None:
+    """The latest month the ledger holds an entry for (YYYY-MM)."""
+    return conn.execute(select(func.max(L.c.period))).scalar_one_or_none()
+
+
+def standing_savings(conn: Connection, recorded_before: datetime) -> list[SavingsAge]:
+    """Savings (positive, neither reversed nor a reversal, not published) recorded before
+    `recorded_before`, grouped by initiative, partner, function and source."""
+    undone = select(L.c.reverses).where(L.c.reverses.is_not(None))
+    keys = (L.c.initiative_id, L.c.partner, L.c.function, L.c.source)
+    query = (
+        select(*keys, func.count().label("n"), func.min(L.c.recorded_at).label("oldest"))
+        .where(
+            L.c.reverses.is_(None), L.c.id.not_in(undone),
+            L.c.source != EntrySource.published.value, L.c.category.not_in(NOT_SAVINGS),
+            L.c.amount > Decimal(0), L.c.recorded_at < recorded_before,
+        )
+        .group_by(*keys)
+    )  # fmt: skip
+    return [
+        SavingsAge(r.initiative_id, r.partner, r.function, EntrySource(r.source), int(r.n),
+                   r.oldest)
+        for r in conn.execute(query)
+    ]  # fmt: skip
+
+
+def measured_and_declared(conn: Connection) -> list[tuple[str, str, str, str, bool, Decimal]]:
+    """(partner, initiative, month, currency, measured?, amount) of the synergies of every
+    initiative-month of a partner that holds measured entries: measured and declared
+    (entered or imported) apart. Reversals net out."""
+    keys = (L.c.partner, L.c.initiative_id, L.c.period, L.c.currency)
+    measured = (
+        select(*keys, _SUM)
+        .where(L.c.source == EntrySource.measured.value, L.c.initiative_id.is_not(None),
+               L.c.category != Category.one_off_cost.value)
+        .group_by(*keys)
+    )  # fmt: skip
+    found = [(r.partner, r.initiative_id, r.period, r.currency, True, _units(r.total))
+             for r in conn.execute(measured)]  # fmt: skip
+    cells = {(p, i, m) for p, i, m, _, _, _ in found}
+    if not cells:
+        return []
+    declared = (
+        select(*keys, _SUM)
+        .where(L.c.period.in_(sorted({m for _, _, m in cells})),
+               L.c.initiative_id.in_(sorted({i for _, i, _ in cells})),
+               L.c.source.in_([EntrySource.entered.value, EntrySource.imported.value]),
+               L.c.category != Category.one_off_cost.value)
+        .group_by(*keys)
+    )  # fmt: skip
+    found += [
+        (r.partner, r.initiative_id, r.period, r.currency, False, _units(r.total))
+        for r in conn.execute(declared)
+        if (r.partner, r.initiative_id, r.period) in cells
+    ]
+    return found
