@@ -34,7 +34,8 @@ def run_store(url: str, trials: int) -> dict[str, object]:
     seconds = time.perf_counter() - started
     sizes = [len(c.portfolio.initiatives) for c in outcome.cases]
     return {"seconds": round(seconds, 2), "as_of_years": len(outcome.cases),
-            "points": len(outcome.points), "largest_portfolio": max(sizes, default=0)}  # fmt: skip
+            "points": len(outcome.points), "largest_portfolio": max(sizes, default=0),
+            "initiative_points": len(outcome.initiative_points)}  # fmt: skip
 
 
 def run_synthetic(trials: int, initiatives: int) -> dict[str, object]:
@@ -61,7 +62,8 @@ def run_synthetic(trials: int, initiatives: int) -> dict[str, object]:
     started = time.perf_counter()
     points = backtest(cases, truth, Run(horizons=3, trials=trials), Uncertainty())
     return {"seconds": round(time.perf_counter() - started, 2), "as_of_years": 10,
-            "points": len(points), "largest_portfolio": initiatives}  # fmt: skip
+            "points": len(points), "largest_portfolio": initiatives,
+            "initiative_points": 0}  # fmt: skip
 
 
 def child(args: argparse.Namespace) -> None:
@@ -112,10 +114,11 @@ def main() -> None:
                 measure("--case", "synthetic", "--trials", str(args.trials),
                         "--initiatives", str(args.initiatives)),
         }  # fmt: skip
-    print(f"{'case':<70} {'seconds':>8} {'as-of':>6} {'points':>7} {'largest':>8} {'peak MB':>8}")
+    print(f"{'case':<70} {'seconds':>8} {'as-of':>6} {'points':>7} {'largest':>8} "
+          f"{'own pts':>8} {'peak MB':>8}")  # fmt: skip
     for name, r in cases.items():
         print(f"{name:<70} {r['seconds']:>8} {r['as_of_years']:>6} {r['points']:>7} "
-              f"{r['largest_portfolio']:>8} {r['peak_mb']:>8}")  # fmt: skip
+              f"{r['largest_portfolio']:>8} {r['initiative_points']:>8} {r['peak_mb']:>8}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def test_calibrate_shows_before_and_after_and_writes_nothing(cli: Invoke, db: st
     result = cli("forecast", "calibrate", "--trials", "1000", "--format", "json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
-    assert document["applied"] is False
+    assert document["applied"] is None
     assert document["default"] == {"spread": "1.0000", "slippage": "1.0000"}
     assert len(document["held_out"]) == 8
     # The example's views lack the pipeline: the fit widens the bands to the grid's edge and

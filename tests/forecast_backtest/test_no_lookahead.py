@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from synergies.domain.calendar import Month
-from synergies.domain.initiatives import Category, Stage
+from synergies.domain.initiatives import Category, PlanFigures, Stage
 from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.domain.money import Money
 from synergies.example.initiatives import initiatives
 from synergies.forecasting.history import (
     Knowledge,
+    PlanVersion,
     StageEvent,
     dating_for,
     initiative_as_of,
     known_entries,
 )
+from synergies.services.backtest import plan_versions
+from synergies.services.context import Context
+from synergies.services.initiatives import list_initiatives, set_probability, update_figures
+from synergies.services.security import local_operator
+from synergies.storage import audit_rows
+from synergies.storage.store import Store
 from tests.cli.conftest import Invoke
 
 
@@ -86,3 +95,41 @@ def test_effective_dating_reads_only_dates_up_to_the_cutoff() -> None:
     assert at_2013 is not None and at_2013.stage is Stage.L4  # realizing, not yet signed off
     at_2015 = initiative_as_of(item, [], True, Knowledge(2015, "effective"))
     assert at_2015 is not None and at_2015.stage is Stage.L5  # signed off February 2016
+
+
+def _plan(run_rate: int, at: datetime, probability: str | None = None) -> PlanVersion:
+    figures = PlanFigures(Money.of(run_rate, "EUR"), Money.of(0, "EUR"), Month(2014, 1), 12)
+    return PlanVersion(at, figures, Decimal(probability) if probability else None)
+
+
+def test_recorded_dating_reads_the_plan_as_it_was_recorded_by_the_cutoff() -> None:
+    item = next(i for i in initiatives() if i.id == "ENG-001")
+    events = [StageEvent("ENG-001", "L3", datetime(2012, 5, 1, tzinfo=UTC))]
+    plans = [_plan(100_000_000, datetime(2012, 5, 1, tzinfo=UTC), "0.6"),
+             _plan(300_000_000, datetime(2014, 6, 1, tzinfo=UTC))]  # fmt: skip
+    early = initiative_as_of(item, events, False, Knowledge(2012, "recorded"), plans)
+    assert early is not None and early.forecast == plans[0].forecast
+    assert early.probability == Decimal("0.6")  # the override as it stood then
+    late = initiative_as_of(item, events, False, Knowledge(2014, "recorded"), plans)
+    assert late is not None and late.forecast == plans[1].forecast and late.probability is None
+    # Dated by effect, the plan's recorded history says nothing: today's figures stand.
+    effective = initiative_as_of(item, [], False, Knowledge(2012, "effective"), plans)
+    assert effective is not None and effective.forecast == item.forecast
+
+
+def test_the_audit_trail_gives_each_plan_version_as_recorded(db: str) -> None:
+    ctx = Context(Store.open(db), local_operator())
+    item = next(i for i in list_initiatives(ctx) if i.stage is not Stage.L5 and i.forecast)
+    assert item.forecast is not None
+    with ctx.reading() as conn:
+        before = plan_versions(audit_rows.records(conn, "initiative/"))
+    assert before[item.id][-1].forecast == item.forecast
+    changed = replace(item.forecast, run_rate=Money.of(123_000_000, "EUR"), ramp_months=18)
+    update_figures(ctx, item.id, changed)
+    set_probability(ctx, item.id, Decimal("0.35"))
+    with ctx.reading() as conn:
+        after = plan_versions(audit_rows.records(conn, "initiative/"))[item.id]
+    assert [v.forecast for v in after[-2:]] == [changed, changed]
+    assert after[-1].probability == Decimal("0.35") and after[-2].probability is None
+    assert len(after) == len(before[item.id]) + 2
+    assert all(a.at <= b.at for a, b in itertools.pairwise(after))

@@ -43,6 +43,9 @@ def test_the_page_shows_the_fan_the_pit_histogram_and_each_score(client: TestCli
     api = client.get("/forecast/backtest").json()
     first = next(p for p in api["points"] if p["horizon"] == 1)
     assert f'<tr data-year="{first["year"]}">' in html
+    assert '<span data-settings="0">the defaults (spread x1, slippage x1;' in html
+    top = api["initiatives"]["records"][0]["initiative"]
+    assert 'id="initiative-scores"' in html and f'<tr data-initiative="{top}">' in html
 
 
 def test_a_horizon_out_of_range_is_refused(client: TestClient) -> None:

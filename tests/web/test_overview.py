@@ -212,4 +212,7 @@ def test_the_json_twins_carry_the_pages_options(client: TestClient) -> None:
     page = client.get("/?year=2015&currency=JPY&fiscal_year_of=nissan").text
     assert 'href="/reports/synergies?year=2015&amp;currency=JPY&amp;fiscal_year_of=NISSAN"' in page
     assert 'href="/forecast?target_year=2018&amp;as_of=2015"' in page
+    # The forecast names the uncertainty settings it ran on, as its JSON twin does.
+    named = client.get("/forecast?target_year=2018&as_of=2015").json()["uncertainty"]
+    assert f'<span data-settings="0">{named["described"]}</span>' in page
     assert client.get("/reports/synergies?year=2015&currency=JPY&fiscal_year_of=NISSAN").is_success

@@ -20,9 +20,12 @@ from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit, print_json, table
 from synergies.forecasting.history import Dating
 from synergies.schemas.backtest import BacktestOut, CalibrationOut, PointOut, ScoresOut
+from synergies.schemas.forecast import SettingsVersionOut
 from synergies.services import backtest as service
+from synergies.services import forecast_settings
 
 FAN_WIDTH = 64
+TOP_INITIATIVES = 10
 
 
 class DatingChoice(StrEnum):
@@ -83,15 +86,28 @@ def calibrate(
     trials: Trials = 5_000,
     seed: Seed = 2016,
     dating: DatingOption = DatingChoice.auto,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply",
+            help="Record the fit as the settings forecasts run on (an "
+            "audited change), if it beats the defaults out of sample.",
+        ),
+    ] = False,
+    note: Annotated[str, typer.Option(help="Why the fit is applied (kept with the version).")] = "",
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Fit the uncertainty settings on the backtest (leave-one-year-out); writes nothing."""
-    outcome = service.calibrate_uncertainty(
-        open_context(db), first=from_, last=to, horizons=horizon, trials=trials, seed=seed,
-        dating=DATING[dating],
-    )  # fmt: skip
-    document = CalibrationOut.of(outcome)
+    """Fit the uncertainty settings on the backtest (leave-one-year-out); without --apply it
+    writes nothing."""
+    ctx = open_context(db)
+    options: dict[str, Any] = {"first": from_, "last": to, "horizons": horizon,
+                               "trials": trials, "seed": seed, "dating": DATING[dating]}  # fmt: skip
+    if apply:
+        outcome, version = service.calibrate_and_apply(ctx, note=note, **options)
+        document = CalibrationOut.of(outcome, version)
+    else:
+        document = CalibrationOut.of(service.calibrate_uncertainty(ctx, **options))
     if fmt is Format.json:
         print_json(document.model_dump(mode="json"))
     elif fmt is Format.csv:
@@ -110,9 +126,28 @@ def print_backtest(doc: BacktestOut) -> None:
     overall = doc.scores[-1]
     out.print(_pit_line(overall))
     out.print(_fan(doc.points, 1))
+    _print_initiatives(doc)
     for note in doc.notes:
         out.print(f"Note: {note}.")
     out.print("Too few years: a score on fewer points than it needs is not shown as a number.")
+
+
+def _print_initiatives(doc: BacktestOut) -> None:
+    """The same question per initiative: did its own savings fall inside its own band?"""
+    out, found = console(), doc.initiatives
+    if not found.points:
+        out.print("Initiatives: none had savings of its own known in an as-of year: no band "
+                  "to check yet.")  # fmt: skip
+        return
+    rows = [{"score": s.name, "value": s.shown, "meaning": s.meaning} for s in found.scores]
+    out.print(table(rows, title=f"Initiatives: {found.points} points of {found.initiatives} "
+                                f"initiatives with savings known in an as-of year, each "
+                                f"forecast alone ({found.trials:,} trials)"))  # fmt: skip
+    worst = [{"initiative": r.initiative, "points": r.points,
+              "inside P10-P90": r.inside_p10_p90, "mean PIT": r.mean_pit}
+             for r in found.records[:TOP_INITIATIVES]]  # fmt: skip
+    out.print(table(worst, title="Most often outside their own band (PIT near 1: realized "
+                                 "above the band, near 0: below)"))  # fmt: skip
 
 
 def _score_rows(groups: Sequence[ScoresOut]) -> list[dict[str, object]]:
@@ -193,7 +228,48 @@ def print_calibration(doc: CalibrationOut) -> None:
         for h in doc.held_out
     )
     out.print(f"Fit without each year (spread/slippage): {chosen}")
-    out.print("Nothing was written: recording a fit needs a settings table (not yet in the store).")
+    if doc.applied is not None:
+        out.print(f"Recorded: forecasts now run on {doc.applied.described}.")
+    else:
+        out.print("Nothing was written (--apply records the fit, if it beats the defaults).")
+
+
+def settings(
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Put the documented defaults back in force.")
+    ] = False,
+    note: Annotated[str, typer.Option(help="Why (kept with the version, with --reset).")] = "",
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The uncertainty settings forecasts run on, and every recorded version."""
+    ctx = open_context(db)
+    if reset:
+        forecast_settings.reset(ctx, note)
+    found = [SettingsVersionOut.of(v) for v in forecast_settings.versions(ctx)]
+    in_force = SettingsVersionOut.of(forecast_settings.current(ctx))
+    if fmt is not Format.table:
+        emit([v.model_dump(mode="json") for v in found], fmt,
+             document={"in_force": in_force.model_dump(mode="json"),
+                       "versions": [v.model_dump(mode="json") for v in found]})  # fmt: skip
+        return
+    out = console()
+    out.print(f"In force: {in_force.described}")
+    if not found:
+        out.print("No version recorded: `synergies forecast calibrate --apply` records a fit.")
+        return
+    out.print(table([_version_row(v) for v in found], title="Recorded uncertainty settings"))
+
+
+def _version_row(v: SettingsVersionOut) -> dict[str, object]:
+    fitted = f"{v.fitted_from}-{v.fitted_to}" if v.fitted_from is not None else "defaults"
+    held_out = (f"{v.held_out_fitted} vs {v.held_out_default}"
+                if v.held_out_fitted is not None else "")  # fmt: skip
+    return {"version": v.version, "spread": f"x{float(v.spread):g}",
+            "slippage": f"x{float(v.slippage):g}", "fitted on": fitted,
+            "out of sample (fit vs defaults)": held_out,
+            "recorded": v.recorded_at.isoformat(timespec="seconds") if v.recorded_at else "",
+            "by": v.recorded_by, "note": v.note}  # fmt: skip
 
 
 def _unless_subcommand(command: Callable[..., None]) -> Callable[..., None]:
@@ -220,4 +296,5 @@ def register(app: typer.Typer, forecast: Callable[..., None]) -> None:
     group.callback(invoke_without_command=True)(_unless_subcommand(forecast))
     group.command("backtest")(backtest)
     group.command("calibrate")(calibrate)
+    group.command("settings")(settings)
     app.add_typer(group, name="forecast")

@@ -60,6 +60,7 @@ def _notes(doc: ForecastOut) -> None:
     if doc.realized_since:
         seen = ", ".join(f"{r.year}: {r.realized:,}" for r in doc.realized_since)
         out.print(f"Realized since (EUR, not used by the forecast): {seen}")
+    out.print(f"Uncertainty settings: {doc.uncertainty.described}")
 
 
 def _forecast_tables(doc: ForecastOut) -> None:

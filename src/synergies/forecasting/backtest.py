@@ -84,6 +84,7 @@ class Case:
     known: Mapping[int, float]
     probability: Mapping[Stage, float] | None = None
     notes: tuple[str, ...] = ()
+    own: Mapping[str, float] = field(default_factory=dict)  # EUR realized in as_of, known then
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +121,17 @@ class Point:
         return self.quantiles[LEVELS.index(level)]
 
 
-def simulate_case(case: Case, run: Run, uncertainty: Uncertainty) -> F64:
-    """Per-trial totals (trials, horizons) of the years after `case.as_of`."""
+def case_settings(case: Case, run: Run) -> ForecastSettings:
+    """The forecast settings of one case before the uncertainty scales apply."""
     base = ForecastSettings(
         target_year=case.as_of + run.horizons, trials=run.trials, seed=run.seed, rho=run.rho
     )
-    if run.workers is not None:
-        base = replace(base, workers=run.workers)
-    settings = uncertainty.settings(base, case.probability)
+    return replace(base, workers=run.workers) if run.workers is not None else base
+
+
+def simulate_case(case: Case, run: Run, uncertainty: Uncertainty) -> F64:
+    """Per-trial totals (trials, horizons) of the years after `case.as_of`."""
+    settings = uncertainty.settings(case_settings(case, run), case.probability)
     portfolio = uncertainty.portfolio(case.portfolio)
     return simulate(prepare(portfolio, settings), settings).totals
 

@@ -11,8 +11,11 @@ Two ways to date a fact:
 - `effective`: when the fact took effect, for history loaded after the event (the example
   alliance was loaded at once in 2018): a ledger entry's period, an approval's date, the
   controllers' sign-off dates. An initiative with no dated fact by the cutoff did not exist
-  yet as far as the backtest knows; its plan figures are today's (the store keeps no dated
-  plan versions), which the output says.
+  yet as far as the backtest knows; its plan figures are today's (the audit trail dates its
+  plan versions by when they were loaded, which says nothing here), which the output says.
+
+With `recorded` dating an initiative's plan figures and probability are those its audited
+versions held at the cutoff: the audit trail keeps the whole initiative after every change.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal
+from decimal import Decimal
+from typing import Any, Literal
 
 from synergies.domain.calendar import Month
-from synergies.domain.initiatives import Initiative, SideStatus, Stage
+from synergies.domain.initiatives import Initiative, PlanFigures, SideStatus, Stage
 from synergies.domain.ledger import LedgerEntry
+from synergies.domain.money import Money
 from synergies.forecasting.calibration import StageOutcome
 
 Dating = Literal["recorded", "effective"]
@@ -76,19 +81,59 @@ def dating_for(entries: Sequence[LedgerEntry], first_as_of: int) -> Dating:
     return "recorded" if any(e.recorded_at <= cutoff for e in entries) else "effective"
 
 
+@dataclass(frozen=True, slots=True)
+class PlanVersion:
+    """An initiative's plan figures and probability override as one audited change left
+    them (the audit trail keeps the whole initiative after every change)."""
+
+    at: datetime
+    forecast: PlanFigures | None
+    probability: Decimal | None
+
+
+def plan_version(at: datetime, snapshot: Mapping[str, Any]) -> PlanVersion:
+    """The plan of an initiative's audit snapshot (its JSON `after`, as parsed)."""
+    figures = snapshot.get("forecast")
+    probability = snapshot.get("probability")
+    return PlanVersion(
+        at,
+        _figures(figures) if figures else None,
+        Decimal(str(probability)) if probability is not None else None,
+    )
+
+
+def _figures(data: Mapping[str, Any]) -> PlanFigures:
+    return PlanFigures(
+        run_rate=_money(data["run_rate"]), one_off_costs=_money(data["one_off_costs"]),
+        start=Month.parse(data["start"], field="start"), ramp_months=int(data["ramp_months"]),
+    )  # fmt: skip
+
+
+def _money(data: Mapping[str, Any]) -> Money:
+    return Money.of(Decimal(str(data["amount"])), str(data["currency"]))
+
+
 def initiative_as_of(
     item: Initiative,
     events: Sequence[StageEvent],
     realizing: bool,
     knowledge: Knowledge,
+    plans: Sequence[PlanVersion] = (),
 ) -> Initiative | None:
     """The initiative as known at the view, or None if nothing dated says it existed yet.
 
     `events` are its stage history in time order; `realizing` says whether known ledger
-    entries already carry savings of it (then it was being executed).
+    entries already carry savings of it (then it was being executed). With `recorded` dating
+    its plan figures and probability are those of the last of `plans` (its audited versions,
+    in time order) recorded by the cutoff; with `effective` dating, or without versions, they
+    are today's.
     """
     if knowledge.dating == "recorded":
-        return _as_recorded(item, [e for e in events if e.at <= knowledge.cutoff])
+        found = _as_recorded(item, [e for e in events if e.at <= knowledge.cutoff])
+        known = [p for p in plans if p.at <= knowledge.cutoff]
+        if found is None or not known:
+            return found
+        return replace(found, forecast=known[-1].forecast, probability=known[-1].probability)
     return _as_effective(item, realizing, knowledge.cutoff)
 
 
@@ -124,15 +169,22 @@ def events_by_initiative(events: Iterable[StageEvent]) -> dict[str, list[StageEv
     return dict(grouped)
 
 
+def stage_events(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[StageEvent]]:
+    """The stage history's rows (initiative, to_stage, at) by initiative, in time order."""
+    return events_by_initiative(StageEvent(r["initiative"], r["to_stage"], r["at"]) for r in rows)
+
+
 def outcomes_known(
-    events: Mapping[str, Sequence[StageEvent]], knowledge: Knowledge
+    events: Mapping[str, Sequence[StageEvent]], knowledge: Knowledge | None = None
 ) -> list[StageOutcome]:
-    """Stage outcomes (delivered at L5 or cancelled) recorded by the cutoff, for calibrating
-    the stage probabilities without later knowledge. Dates of the stage history only: with
-    `effective` dating its times are load times, so it is read the same way."""
+    """Stage outcomes (delivered at L5 or cancelled) recorded by the cutoff (all of them
+    without `knowledge`), for calibrating the stage probabilities without later knowledge.
+    Dates of the stage history only: with `effective` dating its times are load times, so it
+    is read the same way."""
+    cutoff = knowledge.cutoff if knowledge is not None else None
     outcomes = []
     for initiative_events in events.values():
-        seen = [e.to_stage for e in initiative_events if e.at <= knowledge.cutoff]
+        seen = [e.to_stage for e in initiative_events if cutoff is None or e.at <= cutoff]
         if not seen:
             continue
         delivered = Stage.L5.value in seen

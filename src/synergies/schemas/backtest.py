@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from synergies.forecasting import initiative_bands as bands
 from synergies.forecasting.backtest import (
     NAIVE,
     Point,
@@ -20,10 +21,15 @@ from synergies.forecasting.backtest import (
     histogram,
     scores,
 )
+from synergies.forecasting.initiative_bands import InitiativePoint
 from synergies.forecasting.scores import Score
-from synergies.schemas.forecast import euros, share
+from synergies.forecasting.versions import SettingsVersion
+from synergies.schemas.common import Body
+from synergies.schemas.forecast import SettingsVersionOut, euros, share
 from synergies.services.backtest import BacktestOutcome, CalibrationOutcome, Span
 
+MAX_CALIBRATION_TRIALS = 20_000
+"""Trials per as-of year and candidate one request may ask for (the fit runs 28 candidates)."""
 EUR_SCORES = ("CRPS", "pinball P10", "pinball P50", "pinball P90", "bias")
 
 
@@ -131,6 +137,37 @@ def _scores(points: Sequence[Point]) -> list[ScoresOut]:
     return [ScoresOut.of(h, grouped[h]) for h in sorted(grouped)] + [ScoresOut.of(None, points)]
 
 
+class InitiativeRecordOut(BaseModel):
+    initiative: str
+    points: int
+    inside_p10_p90: int = Field(description="Points whose realized fell inside the P10-P90.")
+    mean_pit: Decimal
+
+
+class InitiativeBandsOut(BaseModel):
+    """The backtest at initiative level: each initiative with savings of its own known in an
+    as-of year, forecast alone and set against what it realized in the years after."""
+
+    points: int
+    initiatives: int
+    trials: int = Field(description="Trials per initiative and as-of year.")
+    scores: list[ScoreOut]
+    records: list[InitiativeRecordOut] = Field(
+        description="Per initiative, most often outside its band first."
+    )
+
+    @classmethod
+    def of(cls, points: Sequence[InitiativePoint], trials: int) -> InitiativeBandsOut:
+        found = bands.records(points)
+        return cls(
+            points=len(points), initiatives=len(found), trials=min(trials, bands.TRIALS),
+            scores=[ScoreOut.of(s) for s in bands.scores(points)],
+            records=[InitiativeRecordOut(initiative=r.initiative, points=r.points,
+                                         inside_p10_p90=r.inside_p10_p90,
+                                         mean_pit=share(r.mean_pit)) for r in found],
+        )  # fmt: skip
+
+
 class BacktestOut(BaseModel):
     """Each past year forecast from what the store knew then, scored on what came."""
 
@@ -139,18 +176,25 @@ class BacktestOut(BaseModel):
     seed: int
     rho: float
     uncertainty: UncertaintyOut
+    settings: SettingsVersionOut | None = Field(
+        description="The recorded settings run (null when the caller chose the uncertainty)."
+    )
     naive_forecasts: list[str] = Field(description="The yardsticks of the skill scores.")
     notes: list[str]
     points: list[PointOut]
     scores: list[ScoresOut] = Field(description="Per horizon, then overall (horizon null).")
+    initiatives: InitiativeBandsOut
 
     @classmethod
     def of(cls, o: BacktestOutcome) -> BacktestOut:
         notes = sorted({n for c in o.cases for n in c.notes})
         return cls(
             span=SpanOut.of(o.span), trials=o.run.trials, seed=o.run.seed, rho=o.run.rho,
-            uncertainty=UncertaintyOut.of(o.uncertainty), naive_forecasts=list(NAIVE),
+            uncertainty=UncertaintyOut.of(o.uncertainty),
+            settings=SettingsVersionOut.of(o.version) if o.version is not None else None,
+            naive_forecasts=list(NAIVE),
             notes=notes, points=[PointOut.of(p) for p in o.points], scores=_scores(o.points),
+            initiatives=InitiativeBandsOut.of(o.initiative_points, o.run.trials),
         )  # fmt: skip
 
 
@@ -179,10 +223,12 @@ class CalibrationOut(BaseModel):
         description="The fitted spread is the largest or smallest tried: read it as a sign of "
         "bias rather than a measured spread."
     )
-    applied: bool = Field(description="Whether the fit was recorded (not yet possible).")
+    applied: SettingsVersionOut | None = Field(
+        description="The version the fit was recorded as (`--apply`), or null: nothing written."
+    )
 
     @classmethod
-    def of(cls, o: CalibrationOutcome) -> CalibrationOut:
+    def of(cls, o: CalibrationOutcome, applied: SettingsVersion | None = None) -> CalibrationOut:
         f = o.fit
         return cls(
             span=SpanOut.of(o.span), trials=o.run.trials, seed=o.run.seed,
@@ -192,5 +238,46 @@ class CalibrationOut(BaseModel):
             better_out_of_sample=f.better_out_of_sample,
             held_out=[HeldOutOut(as_of=y, chosen=UncertaintyOut.of(u))
                       for y, u in sorted(f.held_out_choices.items())],
-            at_edge=f.at_edge, applied=False,
+            at_edge=f.at_edge,
+            applied=SettingsVersionOut.of(applied) if applied is not None else None,
         )  # fmt: skip
+
+
+class SettingsOut(BaseModel):
+    """The uncertainty settings in force and every recorded version, oldest first."""
+
+    in_force: SettingsVersionOut
+    versions: list[SettingsVersionOut]
+
+    @classmethod
+    def of(cls, in_force: SettingsVersion, versions: Sequence[SettingsVersion]) -> SettingsOut:
+        return cls(in_force=SettingsVersionOut.of(in_force),
+                   versions=[SettingsVersionOut.of(v) for v in versions])  # fmt: skip
+
+
+class CalibrateIn(Body):
+    """Fit the uncertainty on the backtest and record the fit as the settings in force; refused
+    (409, nothing written) if it does no better than the defaults out of sample or lies at the
+    edge of the grid."""
+
+    from_: int | None = Field(
+        default=None,
+        alias="from",
+        ge=1900,
+        le=2199,
+        description="First as-of year (default: the first realized).",
+    )
+    to: int | None = Field(
+        default=None,
+        ge=1900,
+        le=2199,
+        description="Last as-of year (default: the year before the last).",
+    )
+    horizon: int = Field(default=3, ge=1, le=3)
+    trials: int = Field(default=5_000, ge=1, le=MAX_CALIBRATION_TRIALS)
+    seed: int = Field(default=2016, ge=0, le=2**63 - 1)
+    note: str = Field(default="", max_length=2_000, description="Why it is applied.")
+
+
+class ResetIn(Body):
+    note: str = Field(default="", max_length=2_000, description="Why the defaults return.")

@@ -7,6 +7,7 @@ Carlo has no meaningful cents); probabilities and shares are fractions of 1 with
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Literal
 
@@ -17,6 +18,7 @@ from synergies.domain.initiatives import Stage
 from synergies.forecasting import CalibratedProbability, ForecastResult, Payback
 from synergies.forecasting.summary import TargetOutlook, YearOutlook
 from synergies.forecasting.tornado import Driver
+from synergies.forecasting.versions import SettingsVersion
 from synergies.forecasting.whatif import TargetDelta, YearDelta
 from synergies.schemas.common import Body, Day, Key, Year, decimal_schema, number_schema
 from synergies.services.forecasts import MAX_HORIZON_YEARS, ForecastOutcome, PaybackOutcome
@@ -154,6 +156,39 @@ def _tornado(result: ForecastResult) -> TornadoOut:
     )
 
 
+class SettingsVersionOut(BaseModel):
+    """The uncertainty settings a forecast ran on: a recorded version, or 0 (the defaults)."""
+
+    version: int = Field(description="0: the documented defaults, nothing recorded.")
+    spread: Decimal = Field(description="Scale on every magnitude sigma and the baseline's.")
+    slippage: Decimal = Field(description="Scale on every stage's mean start slippage.")
+    described: str
+    recorded_at: datetime | None
+    recorded_by: str
+    note: str
+    fitted_from: int | None = Field(description="First as-of year of the fit (null: no fit).")
+    fitted_to: int | None
+    held_out_default: Decimal | None = Field(
+        description="Mean CRPS / realized of the defaults, leave-one-year-out."
+    )
+    held_out_fitted: Decimal | None = Field(description="The same, of the fit.")
+
+    @classmethod
+    def of(cls, v: SettingsVersion) -> SettingsVersionOut:
+        return cls(
+            version=v.version, spread=share(v.uncertainty.spread),
+            slippage=share(v.uncertainty.slippage), described=v.describe(),
+            recorded_at=v.recorded_at, recorded_by=v.recorded_by, note=v.note,
+            fitted_from=v.fitted_from, fitted_to=v.fitted_to,
+            held_out_default=_maybe_share(v.held_out_default),
+            held_out_fitted=_maybe_share(v.held_out_fitted),
+        )  # fmt: skip
+
+
+def _maybe_share(value: float | None) -> Decimal | None:
+    return None if value is None else share(value)
+
+
 class ForecastOut(BaseModel):
     """The Monte Carlo forecast from the end of the realized year `as_of` to `target_year`."""
 
@@ -171,6 +206,9 @@ class ForecastOut(BaseModel):
     excluded: list[ExcludedOut] = Field(description="Initiatives not forecast, and why.")
     realized_since: list[RealizedOut] = Field(
         description="Realized after `as_of` (EUR), to set the forecast against; not used by it."
+    )
+    uncertainty: SettingsVersionOut = Field(
+        description="The recorded uncertainty settings the forecast ran on."
     )
 
     @classmethod
@@ -190,6 +228,7 @@ class ForecastOut(BaseModel):
                       for e in inputs.excluded],
             realized_since=[RealizedOut(year=y, realized=whole_euros(v))
                             for y, v in sorted(inputs.realized.items())],
+            uncertainty=SettingsVersionOut.of(inputs.uncertainty),
         )  # fmt: skip
 
 

@@ -6,12 +6,14 @@ forecasts see only what `forecasting.history` says was known at each view."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from synergies.domain.calendar import CALENDAR_YEAR, Month
-from synergies.domain.errors import InvalidInput, NotFound
+from synergies.domain.errors import Conflict, InvalidInput, NotFound
 from synergies.domain.fx import FxTable
 from synergies.domain.initiatives import Initiative, SideStatus, Stage
 from synergies.domain.ledger import LedgerEntry
@@ -22,22 +24,28 @@ from synergies.forecasting.fit import Fit, fit
 from synergies.forecasting.history import (
     Dating,
     Knowledge,
+    PlanVersion,
     StageEvent,
     dating_for,
-    events_by_initiative,
     initiative_as_of,
     known_entries,
     outcomes_known,
+    plan_version,
+    stage_events,
 )
+from synergies.forecasting.initiative_bands import InitiativePoint, initiative_points
+from synergies.forecasting.versions import SettingsVersion
 from synergies.reports.synergy_report import Breakdown, Tally
-from synergies.services import initiatives, reports, structure
+from synergies.services import forecast_settings, initiatives, reports, structure
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
 from synergies.services.forecasts import BASELINE_SIGMA, as_engine_input, remaining, to_eur
 from synergies.services.security import Action
-from synergies.storage import initiative_rows, ledger_rows
+from synergies.storage import audit_rows, initiative_rows, ledger_rows
+from synergies.storage.audit_rows import AuditRecord
 
 MAX_HORIZONS = 3
+INITIATIVE_SUBJECT = "initiative/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,8 @@ class History:
     fx: FxTable
     excluded_agreements: frozenset[str]
     targets: list[tuple[int, Decimal]]  # alliance-wide targets, EUR
+    own_truth: dict[str, dict[int, float]]  # realized EUR by initiative and year, whole ledger
+    plans: dict[str, list[PlanVersion]]  # each initiative's audited plan versions, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,8 @@ class BacktestOutcome:
     uncertainty: Uncertainty
     cases: tuple[Case, ...]
     points: tuple[Point, ...]
+    version: SettingsVersion | None = None  # the recorded settings run, unless chosen
+    initiative_points: tuple[InitiativePoint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,8 +98,9 @@ def read_history(ctx: Context) -> History:
     with ctx.reading() as conn:
         entries = ledger_rows.load_entries(conn)
         rows = initiative_rows.stage_history(conn)
+        plans = plan_versions(audit_rows.records(conn, INITIATIVE_SUBJECT))
     fx = structure.fx_table(ctx)
-    events = events_by_initiative(StageEvent(r["initiative"], r["to_stage"], r["at"]) for r in rows)
+    events = stage_events(rows)
     excluded = frozenset(
         a.code for a in structure.agreements(ctx).values() if a.excluded_from_synergies
     )
@@ -96,7 +109,27 @@ def read_history(ctx: Context) -> History:
         for t in structure.targets(ctx)
         if t.function is None
     ]
-    return History(truth, entries, events, initiatives.list_initiatives(ctx), fx, excluded, targets)
+    own_truth: dict[str, dict[int, float]] = {}
+    whole = Tally().plus(entries, fx, "EUR", CALENDAR_YEAR, Breakdown.initiative)
+    for (year, key), amount in whole.by_key.items():
+        own_truth.setdefault(key, {})[year] = float(amount)
+    return History(truth, entries, events, initiatives.list_initiatives(ctx), fx, excluded,
+                   targets, own_truth, plans)  # fmt: skip
+
+
+def plan_versions(records: Iterable[AuditRecord]) -> dict[str, list[PlanVersion]]:
+    """Each initiative's plan as every audited change left it, in the trail's order. The
+    audit trail is read here for plan figures only, which every reader may see."""
+    found: dict[str, list[PlanVersion]] = {}
+    for r in records:
+        if r.after is None or not r.subject.startswith(INITIATIVE_SUBJECT):
+            continue
+        snapshot = json.loads(r.after)
+        if isinstance(snapshot, dict) and "forecast" in snapshot:
+            found.setdefault(r.subject.removeprefix(INITIATIVE_SUBJECT), []).append(
+                plan_version(r.at, snapshot)
+            )
+    return found
 
 
 def span_of(
@@ -131,10 +164,14 @@ def case_as_of(history: History, year: int, span: Span) -> Case | None:
     if year not in tally.realized or not tally.realized[year]:
         return None
     realizing = {key for (y, key), amount in tally.by_key.items() if amount > 0}
+    ids = {i.id for i in history.initiatives}
+    own = {
+        key: float(v) for (y, key), v in tally.by_key.items() if y == year and v > 0 and key in ids
+    }
     members, notes = [], []
     for item in history.initiatives:
         state = initiative_as_of(item, history.events.get(item.id, []), item.id in realizing,
-                                 knowledge)  # fmt: skip
+                                 knowledge, history.plans.get(item.id, ()))  # fmt: skip
         if state is None or _left_out(state, history.excluded_agreements):
             continue
         assert state.forecast is not None  # _left_out refuses initiatives without figures
@@ -144,7 +181,8 @@ def case_as_of(history: History, year: int, span: Span) -> Case | None:
     targets = tuple(Target(y, a) for y, a in history.targets if year < y <= year + span.horizons)
     calibrated = calibrate(outcomes_known(history.events, knowledge))
     if span.dating == "effective":
-        notes.append("plan figures as they stand now: the store keeps no dated plan versions")
+        notes.append("plan figures as they stand now: history loaded after the fact dates "
+                     "no plan version")  # fmt: skip
     return Case(
         as_of=year,
         portfolio=Portfolio(
@@ -153,6 +191,7 @@ def case_as_of(history: History, year: int, span: Span) -> Case | None:
         known=realized,
         probability=probabilities(calibrated),
         notes=tuple(notes),
+        own=own,
     )
 
 
@@ -186,19 +225,21 @@ def run_backtest(
     """Forecast each as-of year from what was known then and score it; cached per store
     version like the forecast (the same question on the same data has the same answer)."""
     ctx.allow(Action.read)
-    chosen = uncertainty or Uncertainty()
+    in_force = forecast_settings.current(ctx) if uncertainty is None else None
+    chosen = uncertainty or (in_force.uncertainty if in_force else Uncertainty())
     run = Run(horizons=horizons, trials=trials, seed=seed, rho=rho)
 
     def compute(_version: int = 0) -> BacktestOutcome:
         history = read_history(ctx)
         span = span_of(history, first, last, horizons, dating)
         found = cases(history, span)
-        return BacktestOutcome(span, run, chosen, tuple(found),
-                               tuple(backtest(found, history.truth, run, chosen)))  # fmt: skip
+        points = tuple(backtest(found, history.truth, run, chosen))
+        own = initiative_points(found, history.own_truth, list(history.truth), run, chosen)
+        return BacktestOutcome(span, run, chosen, tuple(found), points, in_force, tuple(own))
 
     if ctx.in_transaction:
         return compute()
-    key = ("backtest", first, last, horizons, trials, seed, rho, dating, chosen)
+    key = ("backtest", first, last, horizons, trials, seed, rho, dating, chosen, in_force)
     return ctx.store.cache.get(key, compute, ACCOUNT_ACTIONS)
 
 
@@ -220,6 +261,40 @@ def calibrate_uncertainty(
     span = span_of(history, first, last, horizons, dating)
     run = Run(horizons=horizons, trials=trials, seed=seed, rho=rho)
     return CalibrationOutcome(span, run, fit(cases(history, span), history.truth, run, candidates))
+
+
+def calibrate_and_apply(
+    ctx: Context, *, note: str = "", **options: Any
+) -> tuple[CalibrationOutcome, SettingsVersion]:
+    """Fit as `calibrate_uncertainty` does, then record the fit as the settings in force: an
+    alliance admin's act, audited, and refused (nothing written) when the fit does no better
+    than the defaults out of sample, or lies at the edge of the grid tried."""
+    ctx.allow(Action.manage_structure)  # before the work, not after it
+    outcome = calibrate_uncertainty(ctx, **options)
+    return outcome, apply_fit(ctx, outcome, note)
+
+
+def apply_fit(ctx: Context, outcome: CalibrationOutcome, note: str = "") -> SettingsVersion:
+    found, span = outcome.fit, outcome.span
+    if not found.better_out_of_sample:
+        raise Conflict(
+            f"the fit (spread x{found.fitted.spread:g}, slippage x{found.fitted.slippage:g}) "
+            f"scores {found.held_out_fitted:.4f} out of sample against the defaults' "
+            f"{found.held_out_default:.4f}: it is no better, so it is not applied",
+            field="apply", fix="keep the defaults; calibrate again when more years are realized",
+        )  # fmt: skip
+    if found.at_edge:
+        raise Conflict(
+            f"the fitted spread x{found.fitted.spread:g} is at the edge of the grid tried: the "
+            "best may lie beyond it, and bands pushed that far cover a bias (see the bias "
+            "score) rather than measure the spread, so it is not applied",
+            field="apply", fix="look into the bias first; keep the defaults meanwhile",
+        )  # fmt: skip
+    return forecast_settings.record(ctx, SettingsVersion(
+        0, found.fitted, note=note, fitted_from=span.first, fitted_to=span.last,
+        horizons=span.horizons, trials=outcome.run.trials, seed=outcome.run.seed,
+        held_out_default=found.held_out_default, held_out_fitted=found.held_out_fitted,
+    ))  # fmt: skip
 
 
 def truth_of(outcome: BacktestOutcome) -> Mapping[int, float]:

@@ -6,7 +6,6 @@ needs (what was left out and why, how the probabilities were set)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -31,8 +30,10 @@ from synergies.forecasting import (
 )
 from synergies.forecasting import payback as initiative_payback
 from synergies.forecasting.calibration import probabilities
+from synergies.forecasting.history import outcomes_known, stage_events
 from synergies.forecasting.inputs import SideStatus as EngineStatus
-from synergies.services import initiatives, reports, structure
+from synergies.forecasting.versions import DEFAULTS, SettingsVersion
+from synergies.services import forecast_settings, initiatives, reports, structure
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
 from synergies.services.security import Action
@@ -56,6 +57,7 @@ class ForecastInputs:
     calibration: tuple[CalibratedProbability, ...]
     excluded: tuple[Excluded, ...]
     realized: dict[int, Decimal]  # EUR by calendar year, to set forecasts against outcomes
+    uncertainty: SettingsVersion = DEFAULTS  # the recorded uncertainty settings it ran on
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -139,20 +141,8 @@ def stage_outcomes(ctx: Context) -> list[StageOutcome]:
     """Each stage every initiative reached, and whether it then delivered (L5) or failed
     (cancelled). Initiatives still in flight tell nothing yet and are left out."""
     with ctx.reading() as conn:
-        history = initiative_rows.stage_history(conn)
-    reached: dict[str, set[str]] = defaultdict(set)
-    last: dict[str, str] = {}
-    for event in history:
-        reached[event["initiative"]].add(event["to_stage"])
-        last[event["initiative"]] = event["to_stage"]
-    outcomes = []
-    for initiative, stages in reached.items():
-        delivered = "L5" in stages
-        if not delivered and last[initiative] != SideStatus.cancelled.value:
-            continue
-        for stage in sorted(s for s in stages if s in {x.value for x in Stage} and s != "L5"):
-            outcomes.append(StageOutcome(stage, delivered))  # type: ignore[arg-type]
-    return outcomes
+        rows = initiative_rows.stage_history(conn)
+    return outcomes_known(stage_events(rows))
 
 
 def forecast_inputs(
@@ -197,13 +187,16 @@ def forecast_inputs(
         if t.function is None and year < t.year <= target_year
     )
     calibration = calibrate(stage_outcomes(ctx))
-    settings = ForecastSettings(target_year=target_year, trials=trials, seed=seed, rho=rho)
+    in_force = forecast_settings.current(ctx)
+    base = ForecastSettings(target_year=target_year, trials=trials, seed=seed, rho=rho)
+    portfolio = Portfolio(tuple(members), Baseline(year, realized[year], BASELINE_SIGMA), targets)
     return ForecastInputs(
-        Portfolio(tuple(members), Baseline(year, realized[year], BASELINE_SIGMA), targets),
-        settings.with_probabilities(probabilities(calibration)),
+        in_force.uncertainty.portfolio(portfolio),
+        in_force.uncertainty.settings(base, probabilities(calibration)),
         calibration,
         tuple(left_out),
         {y: v for y, v in realized.items() if y > year},
+        in_force,
     )
 
 

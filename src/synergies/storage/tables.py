@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -375,4 +376,25 @@ alert_deliveries = Table(
     Column("attempts", Integer, nullable=False),
     Column("error", Text, nullable=False, default=""),
     Column("at", UtcDateTime, nullable=False),
+)
+
+# The forecast's uncertainty settings, one row per recorded version (never updated): the
+# latest is what forecasts run on, and each forecast names it. Written by `calibrate --apply`
+# (a fit that beat the defaults out of sample) or by a reset to the defaults.
+forecast_settings = Table(
+    "forecast_settings",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=True),
+    Column("spread", DecimalText, nullable=False),  # scale on every magnitude sigma
+    Column("slippage", DecimalText, nullable=False),  # scale on every mean start slippage
+    Column("fitted_from", Integer, nullable=True),  # first as-of year of the fit (None: reset)
+    Column("fitted_to", Integer, nullable=True),
+    Column("horizons", Integer, nullable=True),
+    Column("trials", Integer, nullable=True),
+    Column("seed", BigInteger, nullable=True),
+    Column("held_out_default", DecimalText, nullable=True),  # mean CRPS / realized, defaults
+    Column("held_out_fitted", DecimalText, nullable=True),  # the same, leave-one-year-out fit
+    Column("note", Text, nullable=False, default=""),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
 )

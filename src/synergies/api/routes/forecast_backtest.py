@@ -1,8 +1,9 @@
-"""The backtest of the forecast: read-only, for every signed-in reader.
+"""The backtest of the forecast, its calibration and the uncertainty settings in force.
 
 Each past as-of year is forecast from what the store knew then and scored on what the ledger
 realized. As-of years outside the realized years (each needs a realized year after it) are
-not found (404), as a store with nothing realized is.
+not found (404), as a store with nothing realized is. Reading is for every signed-in reader;
+recording settings (a fit, or the defaults again) is the alliance admin's.
 """
 
 from __future__ import annotations
@@ -12,9 +13,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from synergies.api.deps import ContextDep
-from synergies.api.problems import READ_ERRORS
-from synergies.schemas.backtest import BacktestOut
+from synergies.api.problems import READ_ERRORS, WRITE_ERRORS
+from synergies.schemas.backtest import (
+    BacktestOut,
+    CalibrateIn,
+    CalibrationOut,
+    ResetIn,
+    SettingsOut,
+)
+from synergies.schemas.forecast import SettingsVersionOut
 from synergies.services import backtest as service
+from synergies.services import forecast_settings
 
 router = APIRouter(tags=["forecast"], responses=READ_ERRORS)
 MAX_BACKTEST_TRIALS = 50_000
@@ -61,3 +70,26 @@ def backtest(
         ctx, first=from_, last=to, horizons=horizon, trials=trials, seed=seed, dating=dating
     )
     return BacktestOut.of(outcome)
+
+
+@router.get("/forecast/settings")
+def settings(ctx: ContextDep) -> SettingsOut:
+    """The uncertainty settings forecasts run on now, and every recorded version."""
+    return SettingsOut.of(forecast_settings.current(ctx), forecast_settings.versions(ctx))
+
+
+@router.post("/forecast/settings", status_code=201, responses=WRITE_ERRORS)
+def apply_calibration(ctx: ContextDep, body: CalibrateIn) -> CalibrationOut:
+    """Fit the uncertainty on the backtest and record the fit (alliance admin, audited); 409
+    with nothing written if it does not beat the defaults out of sample."""
+    outcome, version = service.calibrate_and_apply(
+        ctx, note=body.note, first=body.from_, last=body.to, horizons=body.horizon,
+        trials=body.trials, seed=body.seed,
+    )  # fmt: skip
+    return CalibrationOut.of(outcome, version)
+
+
+@router.post("/forecast/settings/defaults", status_code=201, responses=WRITE_ERRORS)
+def reset_settings(ctx: ContextDep, body: ResetIn) -> SettingsVersionOut:
+    """Put the documented defaults back in force, as a new version (alliance admin)."""
+    return SettingsVersionOut.of(forecast_settings.reset(ctx, body.note))
