@@ -275,7 +275,7 @@ class CalibrateIn(Body):
     )
     horizon: int = Field(default=3, ge=1, le=3)
     trials: int = Field(default=5_000, ge=1, le=MAX_CALIBRATION_TRIALS)
-    seed: int = Field(default=2016, ge=0, le=2**63 - 1)
+    seed: int = Field(default=2016, ge=0, le=2**31 - 1)
     note: str = Field(default="", max_length=2_000, description="Why it is applied.")
 
 
