@@ -7,6 +7,8 @@ forecast names it. Version 0 is the documented defaults, in force while nothing 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from synergies.domain.errors import Conflict
 from synergies.forecasting.backtest import Uncertainty
 from synergies.forecasting.versions import DEFAULTS, SettingsVersion
@@ -45,11 +47,7 @@ def record(ctx: Context, proposed: SettingsVersion) -> SettingsVersion:
                 f"these settings are already in force as {before.describe()}",
                 field="settings", fix="nothing to record; forecasts already run on them",
             )  # fmt: skip
-        stamped = SettingsVersion(
-            0, proposed.uncertainty, ctx.clock(), ctx.actor.name, proposed.note,
-            proposed.fitted_from, proposed.fitted_to, proposed.horizons, proposed.trials,
-            proposed.seed, proposed.held_out_default, proposed.held_out_fitted,
-        )  # fmt: skip
+        stamped = replace(proposed, recorded_at=ctx.clock(), recorded_by=ctx.actor.name)
         after = rows.insert_version(conn, stamped)
         ctx.audit(conn, AUDIT_ACTION, SUBJECT, before, after)
     return after
