@@ -18,16 +18,23 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from synergies.cli.options import DbOption, open_context
 from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.calendar import parse_date
-from synergies.measurement.engines import Engine
+from synergies.domain.errors import InvalidInput
+from synergies.measurement.engines import LOCAL, Engine
 from synergies.measurement.generate import generate_purchases
 from synergies.measurement.measure import Period, measure
 from synergies.measurement.result import MeasurementResult, to_json
+from synergies.measurement.spark_config import spark_settings
 from synergies.services.measurement import PostOutcome, authorize_posting, post_result
 
 
 class SourceFormat(StrEnum):
     parquet = "parquet"
     csv = "csv"
+
+
+class Layout(StrEnum):
+    file = "file"
+    hive = "hive"
 
 
 def _stderr() -> Console:
@@ -128,16 +135,44 @@ def measure_command(
         bool,
         typer.Option(help="Record the result in the store's ledger (only what changed)."),
     ] = False,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="With --engine spark: local[N], spark://HOST:7077 or sc://HOST:15002. "
+            "Default: $SYNERGIES_SPARK_MASTER, else [spark] master in .synergies.toml, "
+            "else local[2].",
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spark-conf",
+            help="With --engine spark: a Spark setting KEY=VALUE, repeatable "
+            "(e.g. spark.executor.memory=2g, spark.cores.max=4).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Prove purchasing savings from a source's purchase lines (no store needed)."""
     period = Period(_date(start, "--from"), _date(end, "--to"))
+    if engine is not Engine.spark and (spark_master or spark_conf):
+        raise InvalidInput(
+            "--spark-master and --spark-conf apply to the Spark engine only",
+            field="engine",
+            fix="add --engine spark, or leave the Spark options out",
+        )
+    spark = spark_settings(spark_master, spark_conf or ()) if engine is Engine.spark else LOCAL
     ctx = open_context(db) if post else None  # fail before the long read, not after
     if ctx is not None:
         authorize_posting(ctx)
     with progress_bar(f"measuring {source}", None):
         result = measure(
-            source, reporting_currency=reporting_currency, period=period, engine=engine
+            source,
+            reporting_currency=reporting_currency,
+            period=period,
+            engine=engine,
+            spark=spark,
         )
     if fmt is Format.json:
         print_json(to_json(result))
@@ -169,12 +204,24 @@ def purchases_command(
     fmt: Annotated[SourceFormat, typer.Option("--format", help="parquet or csv.")] = (
         SourceFormat.parquet
     ),
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            help="file: purchase_lines in one file; hive: Parquet parts in "
+            "purchase_lines/year=YYYY/month=MM/partner=P/ folders."
+        ),
+    ] = Layout.file,
 ) -> None:
     """Write a synthetic (illustrative) purchasing source for the example alliance."""
     with progress_bar("writing purchase lines", lines) as bar:
         task = bar.task_ids[0]
         generate_purchases(
-            out, lines, seed=seed, fmt=fmt.value, on_chunk=lambda n: bar.advance(task, n)
+            out,
+            lines,
+            seed=seed,
+            fmt=fmt.value,
+            layout=layout.value,
+            on_chunk=lambda n: bar.advance(task, n),
         )
     _stderr().print(f"wrote {lines:,} purchase lines to {out} (illustrative data)")
 

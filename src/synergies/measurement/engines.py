@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 import duckdb
@@ -21,8 +21,41 @@ class Engine(StrEnum):
     spark = "spark"
 
 
-def connect(engine: Engine) -> BaseBackend:
-    """A fresh connection of the engine (Spark shares one local session per process)."""
+@dataclass(frozen=True, slots=True)
+class SparkSettings:
+    """Where Spark runs and with what configuration.
+
+    `master` is `local[N]` (in this process), `spark://HOST:7077` (a standalone cluster) or
+    `sc://HOST:15002` (a Spark Connect server). `conf` are extra Spark settings, applied
+    after the defaults so they win (for instance `spark.executor.memory`)."""
+
+    master: str = "local[2]"
+    conf: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_connect(self) -> bool:
+        return self.master.startswith("sc://")
+
+    def shown(self) -> str:
+        """The master without credentials (a Connect URL may carry a token)."""
+        if not self.is_connect:
+            return self.master
+        return self.master.split(";", 1)[0].rpartition("@")[2]
+
+
+LOCAL = SparkSettings()
+# Defaults for a session this process starts. The data of a measure is a few small tables
+# and one big one: few shuffle partitions, no UI, dates in UTC.
+_DEFAULT_CONF = {
+    "spark.sql.shuffle.partitions": "4",
+    "spark.ui.enabled": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.driver.memory": "2g",
+}
+
+
+def connect(engine: Engine, spark: SparkSettings = LOCAL) -> BaseBackend:
+    """A fresh connection of the engine (Spark shares one session per process)."""
     if engine is Engine.duckdb:
         backend = ibis.duckdb.connect()
         # DuckDB's own progress bar writes to stdout and would corrupt JSON output.
@@ -30,12 +63,18 @@ def connect(engine: Engine) -> BaseBackend:
         # Results are aggregates whose order does not matter; keeping scan order costs memory.
         backend.raw_sql("SET preserve_insertion_order = false")
         return backend
-    return ibis.pyspark.connect(spark_session())
+    return ibis.pyspark.connect(spark_session(spark))
 
 
-@cache
-def spark_session() -> Any:
-    """A local Spark session on two cores with few shuffle partitions: the data is small."""
+_session: dict[SparkSettings, Any] = {}
+
+
+def spark_session(settings: SparkSettings = LOCAL) -> Any:
+    """The process's Spark session for these settings; asking for other settings stops the
+    session of the old ones first (a process holds one classic Spark context)."""
+    if settings in _session:
+        return _session[settings]
+    stop_spark()
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -44,15 +83,33 @@ def spark_session() -> Any:
             field="engine",
             fix="pip install 'synergies[spark]' (and a Java 17 runtime), or use the duckdb engine",
         ) from None
-    return (
-        SparkSession.builder.master("local[2]")
-        .appName("synergies-measure")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.appName("synergies-measure")
+    if settings.is_connect:
+        builder = builder.remote(settings.master)
+        conf = {"spark.sql.session.timeZone": "UTC", **dict(settings.conf)}
+    else:
+        builder = builder.master(settings.master)
+        conf = {**_DEFAULT_CONF, **dict(settings.conf)}
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:
+        raise InvalidInput(
+            f"cannot start Spark on {settings.shown()}: {str(error).splitlines()[0][:300]}",
+            field="spark_master",
+            fix="check that the master (or Spark Connect server) is up and reachable, and "
+            "that a Java 17 runtime is installed",
+        ) from None
+    _session[settings] = session
+    return session
+
+
+def stop_spark() -> None:
+    """Stop the Spark session this process started, if any."""
+    for session in _session.values():
+        session.stop()
+    _session.clear()
 
 
 def is_overflow(error: Exception) -> bool:

@@ -10,8 +10,9 @@ seeded generator, so memory stays bounded and the output does not depend on the 
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from synergies.domain.errors import InvalidInput
@@ -244,12 +246,12 @@ def fx_rates(seed: int) -> pa.Table:
 
 def write_table(table: pa.Table, folder: Path, name: str, fmt: str) -> None:
     if fmt == "csv":
-        pa_csv.write_csv(_plain(table), folder / f"{name}.csv")
+        pa_csv.write_csv(plain_columns(table), folder / f"{name}.csv")
     else:
         pq.write_table(table, folder / f"{name}.parquet")
 
 
-def _plain(table: pa.Table) -> pa.Table:
+def plain_columns(table: pa.Table) -> pa.Table:
     """Dictionary columns decoded, as CSV has no dictionaries."""
     return pa.table(
         {
@@ -267,13 +269,13 @@ class LinesWriter:
     def __init__(self, path: Path, schema: pa.Schema, fmt: str) -> None:
         self.fmt = fmt
         if fmt == "csv":
-            self.csv = pa_csv.CSVWriter(path, _plain(schema.empty_table()).schema)
+            self.csv = pa_csv.CSVWriter(path, plain_columns(schema.empty_table()).schema)
         else:
             self.parquet = pq.ParquetWriter(path, schema, compression="snappy")
 
     def write(self, table: pa.Table) -> None:
         if self.fmt == "csv":
-            self.csv.write_table(_plain(table))
+            self.csv.write_table(plain_columns(table))
         else:
             self.parquet.write_table(table, row_group_size=table.num_rows)
 
@@ -304,13 +306,22 @@ def generate_purchases(
     *,
     seed: int = 2016,
     fmt: str = "parquet",
+    layout: str = "file",
     on_chunk: Callable[[int], None] | None = None,
 ) -> Path:
-    """Write a synthetic source of `lines` purchase lines to the folder `out`."""
+    """Write a synthetic source of `lines` purchase lines to the folder `out`.
+
+    `layout` "file" writes purchase_lines as one file; "hive" as Parquet parts in
+    purchase_lines/year=YYYY/month=MM/partner=P/ folders (the same lines either way)."""
     if lines < 1:
         raise InvalidInput(f"{lines} lines", field="lines", fix="ask for at least 1 line")
     if fmt not in ("parquet", "csv"):
         raise InvalidInput(f"unknown format {fmt!r}", field="format", fix="use parquet or csv")
+    if layout not in LAYOUTS:
+        raise InvalidInput(f"unknown layout {layout!r}", field="layout", fix="use file or hive")
+    if layout == "hive" and fmt != "parquet":
+        raise InvalidInput("a Hive layout is written in Parquet", field="layout",
+                           fix="leave out --format csv, or use --layout file")  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     cat = Catalogue.build(seed, lines)
     small = {
@@ -322,25 +333,62 @@ def generate_purchases(
     }
     for name, table in small.items():
         write_table(table, out, name, fmt)
-    write_lines(out / f"purchase_lines.{fmt}", cat, seed, lines, fmt, on_chunk)
+    chunks = line_chunks(cat, seed, lines, on_chunk)
+    if layout == "hive":
+        write_hive(out / "purchase_lines", chunks)
+    else:
+        write_lines(out / f"purchase_lines.{fmt}", chunks, fmt)
     write_readme(out, lines, seed)
     return out
 
 
-def write_lines(
-    path: Path,
-    cat: Catalogue,
-    seed: int,
-    lines: int,
-    fmt: str,
-    on_chunk: Callable[[int], None] | None,
-) -> None:
-    writer: LinesWriter | None = None
+LAYOUTS = ("file", "hive")
+HIVE_KEYS = ("year", "month", "partner")
+
+
+def line_chunks(
+    cat: Catalogue, seed: int, lines: int, on_chunk: Callable[[int], None] | None
+) -> Iterator[pa.Table]:
     for chunk, first in enumerate(range(0, lines, CHUNK)):
         table = lines_chunk(cat, seed, chunk, first, min(CHUNK, lines - first))
-        writer = writer or LinesWriter(path, table.schema, fmt)
-        writer.write(table)
+        yield table
         if on_chunk is not None:
             on_chunk(table.num_rows)
+
+
+def with_hive_keys(table: pa.Table) -> pa.Table:
+    """The chunk with year and month (text, as in the folder names) to partition it by."""
+    day = table["posting_date"]
+    year = pc.cast(pc.year(day), pa.string())
+    month = pc.utf8_lpad(pc.cast(pc.month(day), pa.string()), width=2, padding="0")
+    partner = table["partner"].cast(pa.string())
+    return (
+        table.drop_columns(["partner"])
+        .append_column("year", year)
+        .append_column("month", month)
+        .append_column("partner", partner)
+    )
+
+
+def write_hive(folder: Path, chunks: Iterator[pa.Table]) -> None:
+    """Parts in year=/month=/partner= folders; the keys live in the folder names only."""
+    first = next(chunks)
+    keyed = (
+        batch for t in itertools.chain([first], chunks) for batch in with_hive_keys(t).to_batches()
+    )
+    schema = with_hive_keys(first.slice(0, 0)).schema
+    ds.write_dataset(
+        keyed, folder, schema=schema, format="parquet",
+        partitioning=ds.partitioning(pa.schema([schema.field(k) for k in HIVE_KEYS]), flavor="hive"),
+        basename_template="part-{i}.parquet", existing_data_behavior="delete_matching",
+        min_rows_per_group=250_000, max_rows_per_group=1_000_000, max_rows_per_file=20_000_000,
+    )  # fmt: skip
+
+
+def write_lines(path: Path, chunks: Iterator[pa.Table], fmt: str) -> None:
+    writer: LinesWriter | None = None
+    for table in chunks:
+        writer = writer or LinesWriter(path, table.schema, fmt)
+        writer.write(table)
     if writer is not None:
         writer.close()

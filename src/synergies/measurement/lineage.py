@@ -72,6 +72,8 @@ def table_entry(
     if files is not None:
         folder = Path(source.location)
         entry["files"] = [file_entry(p, folder, digests) for p in files.paths]
+    elif name in source.locations:
+        entry["location"] = source.locations[name]
     else:
         entry["table"] = name
     return entry

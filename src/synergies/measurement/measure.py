@@ -21,7 +21,9 @@ from synergies.measurement import expressions as ex
 from synergies.measurement.contract import CONTRACTS_BY_NAME
 from synergies.measurement.convert import Rates, cells_from_rows
 from synergies.measurement.engines import (
+    LOCAL,
     Engine,
+    SparkSettings,
     connect,
     is_overflow,
     materialize,
@@ -58,14 +60,16 @@ def measure(
     engine: Engine = Engine.duckdb,
     fiscal_year_starts: Mapping[str, int] = DEFAULT_FISCAL_YEAR_STARTS,
     sample_size: int = 20,
+    spark: SparkSettings = LOCAL,
 ) -> MeasurementResult:
     """Prove the savings of a source's purchase lines.
 
     `source` is a folder of tables, a database URL such as duckdb:///path.db, or a connected
     Ibis backend (the measure then runs in that database and `engine` is not used).
+    `spark` says where the Spark engine runs (see `spark_config`).
     """
     reporting = currency_code(reporting_currency, field="reporting_currency")
-    backend = source if isinstance(source, BaseBackend) else connect(engine)
+    backend = source if isinstance(source, BaseBackend) else connect(engine, spark)
     opened = open_source(source, backend)
     digests = start_digests(opened)
     check_source(opened)
