@@ -19,11 +19,13 @@ from synergies.cli.options import DbOption, open_context
 from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.calendar import parse_date
 from synergies.domain.errors import InvalidInput
-from synergies.measurement.engines import LOCAL, Engine
+from synergies.measurement.engines import LOCAL, Engine, SparkSettings
 from synergies.measurement.generate import generate_purchases
 from synergies.measurement.measure import Period, measure
 from synergies.measurement.result import MeasurementResult, to_json
 from synergies.measurement.spark_config import spark_settings
+from synergies.services.context import Context
+from synergies.services.incremental import months_label, post_incremental
 from synergies.services.measurement import PostOutcome, authorize_posting, post_result
 
 
@@ -135,6 +137,13 @@ def measure_command(
         bool,
         typer.Option(help="Record the result in the store's ledger (only what changed)."),
     ] = False,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            help="With --post: measure only the purchase-line files (partitions) new or "
+            "changed since this source's last posted run, and post only the difference.",
+        ),
+    ] = False,
     spark_master: Annotated[
         str | None,
         typer.Option(
@@ -163,9 +172,18 @@ def measure_command(
             fix="add --engine spark, or leave the Spark options out",
         )
     spark = spark_settings(spark_master, spark_conf or ()) if engine is Engine.spark else LOCAL
+    if incremental and not post:
+        raise InvalidInput(
+            "--incremental posts only what changed since the last posted run",
+            field="incremental",
+            fix="add --post (and --db if the store is not the default one)",
+        )
     ctx = open_context(db) if post else None  # fail before the long read, not after
     if ctx is not None:
         authorize_posting(ctx)
+    if ctx is not None and incremental:
+        _incremental(ctx, source, reporting_currency, period, engine, spark, fmt)
+        return
     with progress_bar(f"measuring {source}", None):
         result = measure(
             source,
@@ -183,6 +201,43 @@ def measure_command(
     if ctx is not None:
         outcome = post_result(ctx, source, result, period)
         _stderr().print(_posted(outcome))
+
+
+def _incremental(
+    ctx: Context,
+    source: str,
+    reporting_currency: str,
+    period: Period,
+    engine: Engine,
+    spark: SparkSettings,
+    fmt: Format,
+) -> None:
+    with progress_bar(f"measuring what changed in {source}", None):
+        outcome = post_incremental(
+            ctx, source, reporting_currency=reporting_currency, period=period, engine=engine,
+            spark=spark,
+        )  # fmt: skip
+    changes, err = outcome.changes, _stderr()
+    err.print(
+        f"partition files: {len(changes.new)} new, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed, {len(changes.unchanged)} unchanged"
+        + (f" since run {outcome.base_run}" if outcome.base_run else "")
+    )
+    if outcome.posted is None:
+        err.print(f"nothing new since measurement run {outcome.base_run}: nothing measured")
+        return
+    if changes.why_all:
+        err.print(f"measured every month: {changes.why_all}")
+    else:
+        err.print(f"measured {len(changes.read)} files for {months_label(changes.months)}")
+    result = outcome.posted.result
+    if fmt is Format.json:
+        print_json(to_json(result))
+    elif fmt is Format.csv:
+        print_csv(_money_rows(result, "by_month"))
+    else:
+        print_tables(result)
+    err.print(_posted(outcome.posted))
 
 
 def _posted(outcome: PostOutcome) -> str:

@@ -29,6 +29,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from synergies.domain.calendar import Month
 from synergies.domain.fx import PIVOT
 from synergies.measurement.contract import ENGINE_TYPES, Kind
 from synergies.measurement.typed import Tables, late_casts
@@ -224,6 +225,20 @@ def lines_in_period(lines: ir.Table, start: date | None, end: date | None) -> ir
     if end is not None:
         lines = lines.filter(lines.posting_date <= end)
     return lines
+
+
+def lines_in_months(lines: ir.Table, months: frozenset[Month]) -> ir.Table:
+    """The lines posted in the given months (none when there are none)."""
+    if not months:
+        return lines.filter(ibis.literal(False))
+    first, last = min(months), max(months)
+    span = lines.filter(
+        (lines.posting_date >= first.first_day()) & (lines.posting_date < last.plus(1).first_day())
+    )
+    if first.months_until(last) + 1 == len(months):
+        return span
+    starts = [m.first_day() for m in sorted(months)]
+    return span.filter(span.posting_date.truncate("M").isin(starts))
 
 
 def rates_by_month(fx: ir.Table, currencies: list[str]) -> ir.Table:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ibis.backends import BaseBackend
 
+from synergies.measurement.partitions import LINES, file_months
 from synergies.measurement.source import Source
 
 METHOD = "purchasing-hard-savings"
@@ -27,12 +28,14 @@ def file_digest(path: Path) -> str:
 Digests = Mapping[Path, str]
 
 
-def start_digests(source: Source) -> Future[dict[Path, str]]:
+def start_digests(source: Source, known: Digests | None = None) -> Future[dict[Path, str]]:
     """Hash the source's files in a background thread, so that hashing overlaps the queries
-    (hashlib releases the GIL); the content hash itself is unchanged."""
+    (hashlib releases the GIL); the content hash itself is unchanged. `known` hashes (of
+    files whose size and time are as a run recorded them) are taken as they are."""
     paths = [path for files in source.files.values() for path in files.paths]
+    given = dict(known or {})
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint")
-    future = executor.submit(lambda: {path: file_digest(path) for path in paths})
+    future = executor.submit(lambda: {p: given.get(p) or file_digest(p) for p in paths})
     executor.shutdown(wait=False)
     return future
 
@@ -54,13 +57,24 @@ def shown_path(path: Path, folder: Path) -> str:
     return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
 
 
-def file_entry(path: Path, folder: Path, digests: Digests | None = None) -> dict[str, Any]:
+def file_stat(path: Path, folder: Path) -> dict[str, Any]:
+    """A file's path (relative to the source folder), size and modification time."""
+    stat = path.stat()
+    return {"path": shown_path(path, folder), "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def file_entry(
+    path: Path, folder: Path, digests: Digests | None = None, *, months: bool = False
+) -> dict[str, Any]:
+    """A file's path, size, time and hash; with `months`, the first and last month of its
+    posting dates where its Parquet statistics say (an incremental run reads them)."""
     digest = digests.get(path) if digests else None
-    return {
-        "path": shown_path(path, folder),
-        "bytes": path.stat().st_size,
-        "sha256": digest or file_digest(path),
-    }
+    entry = file_stat(path, folder)
+    entry["sha256"] = digest or file_digest(path)
+    span = file_months(path) if months else None
+    if span is not None:
+        entry["first_month"], entry["last_month"] = str(span[0]), str(span[1])
+    return entry
 
 
 def table_entry(
@@ -71,7 +85,8 @@ def table_entry(
     files = source.files.get(name)
     if files is not None:
         folder = Path(source.location)
-        entry["files"] = [file_entry(p, folder, digests) for p in files.paths]
+        lines = name == LINES
+        entry["files"] = [file_entry(p, folder, digests, months=lines) for p in files.paths]
     elif name in source.locations:
         entry["location"] = source.locations[name]
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -45,6 +46,16 @@ from synergies.measurement.validation import check_keys, check_source
 
 
 @dataclass(frozen=True, slots=True)
+class Selection:
+    """Part of a folder source, for an incremental run: only these purchase-line files, only
+    lines of these months; `digests` are hashes already known of unchanged files."""
+
+    parts: tuple[Path, ...]
+    months: frozenset[Month] | None  # None: every month
+    digests: Mapping[Path, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Period:
     """Posting dates to measure, both ends inclusive; None is open."""
 
@@ -61,23 +72,31 @@ def measure(
     fiscal_year_starts: Mapping[str, int] = DEFAULT_FISCAL_YEAR_STARTS,
     sample_size: int = 20,
     spark: SparkSettings = LOCAL,
+    only: Selection | None = None,
 ) -> MeasurementResult:
     """Prove the savings of a source's purchase lines.
 
     `source` is a folder of tables, a database URL such as duckdb:///path.db, or a connected
     Ibis backend (the measure then runs in that database and `engine` is not used).
-    `spark` says where the Spark engine runs (see `spark_config`).
+    `spark` says where the Spark engine runs (see `spark_config`); `only` limits a folder
+    source to some files and months (see `services.incremental`).
     """
     reporting = currency_code(reporting_currency, field="reporting_currency")
     backend = source if isinstance(source, BaseBackend) else connect(engine, spark)
-    opened = open_source(source, backend)
-    digests = start_digests(opened)
+    opened = open_source(source, backend, only.parts if only else None)
+    digests = start_digests(opened, only.digests if only else None)
     check_source(opened)
     tables = typed_tables(opened)
     for name in ("baselines", "fx_rates", "initiative_scope", "quotes", "contracts"):
         typed = getattr(tables, name)
         if typed is not None:
             check_keys(opened, CONTRACTS_BY_NAME[name], typed)
+    if only is not None and only.months is not None:
+        tables = dataclasses.replace(
+            tables,
+            purchase_lines=ex.lines_in_months(tables.purchase_lines, only.months),
+            claimable_lines=ex.lines_in_months(tables.claimable_lines, only.months),
+        )
     return run(
         opened,
         tables,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +101,11 @@ def _missing(table: str, location: str) -> InvalidInput:
     )
 
 
-def open_folder(folder: Path, backend: BaseBackend) -> Source:
+def open_folder(
+    folder: Path, backend: BaseBackend, lines: tuple[Path, ...] | None = None
+) -> Source:
+    """The folder's tables; `lines`, when given, are the only purchase-line files read (an
+    incremental run's new and changed partitions)."""
     if not folder.is_dir():
         raise InvalidInput(
             f"{folder} is not a folder", field="source", fix="give the folder holding the tables"
@@ -108,6 +113,8 @@ def open_folder(folder: Path, backend: BaseBackend) -> Source:
     files: dict[str, TableFiles] = {}
     for name, contract in CONTRACTS_BY_NAME.items():
         found = find_files(folder, name)
+        if found is not None and lines is not None and name == "purchase_lines":
+            found = dataclasses.replace(found, paths=lines)
         if found is not None:
             files[name] = found
         elif not contract.optional:
@@ -177,7 +184,9 @@ def open_lake(url: str, backend: BaseBackend) -> Source:
     return Source(backend, tables, url, locations=locations)
 
 
-def open_source(location: str | Path | BaseBackend, backend: BaseBackend) -> Source:
+def open_source(
+    location: str | Path | BaseBackend, backend: BaseBackend, lines: tuple[Path, ...] | None = None
+) -> Source:
     """Open a folder (read by `backend`), a lake URL (read by `backend`), a database URL, or
     a connected Ibis backend."""
     if isinstance(location, BaseBackend):
@@ -187,4 +196,4 @@ def open_source(location: str | Path | BaseBackend, backend: BaseBackend) -> Sou
         return open_lake(text, backend)
     if "://" in text:
         return open_database(ibis.connect(text), text)
-    return open_folder(Path(location), backend)
+    return open_folder(Path(location), backend, lines)

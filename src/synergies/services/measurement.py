@@ -89,8 +89,18 @@ def _category(kind: str, amount: Decimal) -> Category:
     return Category.cost_reduction if amount > 0 else Category.dis_synergy
 
 
+def source_id(key: str) -> str:
+    """A source's identity in runs and ledger keys: its location, hashed (never shown)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def _prefix(source: str) -> str:
-    return f"measured:{hashlib.sha256(source.encode()).hexdigest()[:16]}:"
+    return f"measured:{source_id(source)}:"
+
+
+def period_record(period: Period) -> list[str | None]:
+    """A period as a run records it, to tell whether a later run measures the same one."""
+    return [str(period.start) if period.start else None, str(period.end) if period.end else None]
 
 
 def _live(conn: Connection, prefix: str) -> dict[tuple[str, str, str, str], LedgerEntry]:
@@ -146,9 +156,13 @@ def post_result(
     period: Period = WHOLE_SOURCE,
     *,
     label: str | None = None,
+    months: frozenset[Month] | None = None,
 ) -> PostOutcome:
     """Record a measurement in the ledger: only what changed since this source's last post,
-    and nothing at all if the same content was posted before, from wherever."""
+    and nothing at all if the same content was posted before, from wherever.
+
+    `months`, for an incremental run, are the only months the result covers: the source's
+    entries of other months stand as they are."""
     _authorize(ctx, result)
     key = source_key(source)
     shown = label or source_label(str(source))
@@ -156,9 +170,12 @@ def post_result(
     with ctx.transaction() as conn:
         previous = measurement_rows.run_with_fingerprint(conn, digest)
         wanted, live = _amounts(result), _live(conn, _prefix(key))
-        if previous is not None and not _reverted(previous, shown, live, wanted):
+        if months is not None:
+            shown_months = {str(m) for m in months}
+            live = {cell: e for cell, e in live.items() if cell[2] in shown_months}
+        elif previous is not None and not _reverted(previous, shown, live, wanted):
             return PostOutcome(previous.id, 0, 0, True, result, previous.source)
-        run_id = _insert_run(conn, ctx, shown, digest, result)
+        run_id = _insert_run(conn, ctx, shown, digest, result, key, period)
         added, reversed_ = _apply(ctx, conn, live, _prefix(key), run_id, wanted,
                                   result.reporting_currency)  # fmt: skip
         measurement_rows.set_counts(conn, run_id, added, reversed_)
@@ -233,10 +250,18 @@ def _apply(
 
 
 def _insert_run(
-    conn: Connection, ctx: Context, shown: str, digest: str, result: MeasurementResult
+    conn: Connection,
+    ctx: Context,
+    shown: str,
+    digest: str,
+    result: MeasurementResult,
+    key: str,
+    period: Period,
 ) -> int:
     lineage = {k: v for k, v in result.lineage.items() if k != "queries"}
     lineage["source"] = shown
+    lineage["source_id"] = source_id(key)
+    lineage["period"] = period_record(period)
     return measurement_rows.insert_run(
         conn, source=shown, fingerprint_hash=digest, fingerprint=lineage,
         method_version=f"{lineage.get('method', '')} {lineage.get('method_version', '')}".strip(),
