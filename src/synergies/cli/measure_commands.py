@@ -20,7 +20,6 @@ from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.calendar import parse_date
 from synergies.domain.errors import InvalidInput
 from synergies.measurement.engines import LOCAL, Engine, SparkSettings
-from synergies.measurement.generate import generate_purchases
 from synergies.measurement.measure import Period, measure
 from synergies.measurement.result import MeasurementResult, to_json
 from synergies.measurement.spark_config import spark_settings
@@ -268,6 +267,8 @@ def purchases_command(
     ] = Layout.file,
 ) -> None:
     """Write a synthetic (illustrative) purchasing source for the example alliance."""
+    from synergies.measurement.generate import generate_purchases  # numpy, pyarrow: only here
+
     with progress_bar("writing purchase lines", lines) as bar:
         task = bar.task_ids[0]
         generate_purchases(

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -54,6 +59,18 @@ _DEFAULT_CONF = {
 }
 
 
+MEMORY_VAR = "SYNERGIES_DUCKDB_MEMORY_LIMIT"
+SPILL_VAR = "SYNERGIES_SPILL_DIR"
+DEFAULT_MEMORY = "1GB"  # DuckDB's buffers; what does not fit spills to SPILL_VAR's disk
+
+
+def spill_directory() -> Path:
+    """Where DuckDB spills what does not fit in memory: $SYNERGIES_SPILL_DIR, else a folder in
+    the system's temporary directory (not the working folder, which may be read-only)."""
+    chosen = os.environ.get(SPILL_VAR)
+    return Path(chosen) if chosen else Path(tempfile.gettempdir()) / "synergies-spill"
+
+
 def connect(engine: Engine, spark: SparkSettings = LOCAL) -> BaseBackend:
     """A fresh connection of the engine (Spark shares one session per process)."""
     if engine is Engine.duckdb:
@@ -62,8 +79,48 @@ def connect(engine: Engine, spark: SparkSettings = LOCAL) -> BaseBackend:
         backend.raw_sql("SET enable_progress_bar = false")
         # Results are aggregates whose order does not matter; keeping scan order costs memory.
         backend.raw_sql("SET preserve_insertion_order = false")
+        limit = os.environ.get(MEMORY_VAR) or DEFAULT_MEMORY
+        try:
+            backend.raw_sql(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+        except duckdb.Error:
+            raise InvalidInput(
+                f"${MEMORY_VAR} = {limit!r} is not a memory size",
+                field=MEMORY_VAR,
+                fix="write it like 1GB or 512MB",
+            ) from None
+        spill = spill_directory()
+        backend.raw_sql(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
         return backend
     return ibis.pyspark.connect(spark_session(spark))
+
+
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """An engine's running out of memory or of spill space, as an error that says what to do."""
+    try:
+        yield
+    except duckdb.OutOfMemoryException as error:
+        text = str(error)
+        if "max_temp_directory_size" in text or "No space left" in text:
+            raise InvalidInput(
+                f"the disk holding {spill_directory()} is full: the measure spilled what did "
+                "not fit in memory there, and ran out of room",
+                field=SPILL_VAR,
+                fix=f"free space on that disk, or point ${SPILL_VAR} at a larger one",
+            ) from None
+        raise InvalidInput(
+            f"the measure ran out of memory: {text.splitlines()[0][:200]}",
+            field=MEMORY_VAR,
+            fix=f"raise ${MEMORY_VAR} (now {os.environ.get(MEMORY_VAR) or DEFAULT_MEMORY})",
+        ) from None
+    except duckdb.IOException as error:
+        if "No space left" not in str(error):
+            raise
+        raise InvalidInput(
+            f"the disk holding {spill_directory()} is full",
+            field=SPILL_VAR,
+            fix=f"free space on that disk, or point ${SPILL_VAR} at a larger one",
+        ) from None
 
 
 _session: dict[SparkSettings, Any] = {}

@@ -26,6 +26,7 @@ from synergies.measurement.engines import (
     Engine,
     SparkSettings,
     connect,
+    engine_errors,
     is_overflow,
     materialize,
     rows,
@@ -83,6 +84,19 @@ def measure(
     """
     reporting = currency_code(reporting_currency, field="reporting_currency")
     backend = source if isinstance(source, BaseBackend) else connect(engine, spark)
+    with engine_errors():
+        return _measure(source, backend, reporting, period, fiscal_year_starts, sample_size, only)
+
+
+def _measure(
+    source: str | Path | BaseBackend,
+    backend: BaseBackend,
+    reporting: str,
+    period: Period,
+    fiscal_year_starts: Mapping[str, int],
+    sample_size: int,
+    only: Selection | None,
+) -> MeasurementResult:
     opened = open_source(source, backend, only.parts if only else None)
     digests = start_digests(opened, only.digests if only else None)
     check_source(opened)

@@ -11,6 +11,7 @@ aggregate query per table; only when a count is not zero is the first bad row lo
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -184,20 +185,74 @@ def _distinct_bad(table: ir.Table, rule: Rule) -> bool:
     return bool(scalar(values.filter(rule.bad(values.value)).count()))
 
 
-def screen(table: ir.Table, rules: list[Rule]) -> list[Rule]:
+@dataclass(frozen=True, slots=True)
+class Footer:
+    """A column's null count and minimum over every row group of a table's Parquet files, as
+    their footers state them; None where a footer does not say."""
+
+    nulls: int | None
+    minimum: object | None
+
+
+def footers(files: TableFiles | None) -> dict[str, Footer]:
+    """Each stored column's footer statistics. Engines use footers only for a single file, so
+    a table in many parts (a Hive folder) would otherwise be scanned to screen its rules."""
+    if files is None or files.format != "parquet":
+        return {}
+    nulls: dict[str, list[int | None]] = defaultdict(list)
+    minima: dict[str, list[object | None]] = defaultdict(list)
+    for path in files.paths:
+        meta = pq.ParquetFile(path).metadata
+        for group in range(meta.num_row_groups):
+            row_group = meta.row_group(group)
+            for i in range(row_group.num_columns):
+                chunk = row_group.column(i)
+                stats = chunk.statistics
+                counted = stats is not None and stats.has_null_count
+                bounded = stats is not None and stats.has_min_max
+                nulls[chunk.path_in_schema].append(stats.null_count if counted else None)
+                minima[chunk.path_in_schema].append(stats.min if bounded else None)
+    return {
+        name: Footer(
+            None if None in counts else sum(c for c in counts if c is not None),
+            None if None in minima[name] else min(minima[name]),  # type: ignore[type-var]
+        )
+        for name, counts in nulls.items()
+    }
+
+
+def _cleared_by_footer(table: ir.Table, rule: Rule, footer: Footer | None) -> bool:
+    if footer is None:
+        return False
+    if rule.screen is Screen.nulls:
+        return footer.nulls == 0
+    if rule.screen is Screen.minimum and footer.minimum is not None:
+        value = ibis.literal(footer.minimum, type=table[rule.column].type())
+        return not scalar(rule.bad(value).fill_null(False))
+    return False
+
+
+def screen(table: ir.Table, rules: list[Rule], files: TableFiles | None = None) -> list[Rule]:
     """The rules some row may break: those their screen does not clear."""
-    simple = [r for r in rules if r.screen in (Screen.nulls, Screen.minimum)]
+    stated = footers(files)
+    rules_left = [r for r in rules if not _cleared_by_footer(table, r, stated.get(r.column))]
+    cleared_early = {id(r) for r in rules} - {id(r) for r in rules_left}
+    simple = [r for r in rules_left if r.screen in (Screen.nulls, Screen.minimum)]
     flags = {f"rule_{i}": _maybe_bad(table, rule) for i, rule in enumerate(simple)}
     row = rows(table.aggregate(**flags))[0] if flags else {}
     cleared = {id(r) for i, r in enumerate(simple) if not row[f"rule_{i}"]}
-    cleared |= {id(r) for r in rules if r.screen is Screen.distinct and not _distinct_bad(table, r)}
-    return [r for r in rules if id(r) not in cleared]
+    cleared |= {
+        id(r) for r in rules_left if r.screen is Screen.distinct and not _distinct_bad(table, r)
+    }
+    return [r for r in rules if id(r) not in cleared | cleared_early]
 
 
-def count_bad_rows(table: ir.Table, rules: list[Rule], screened: bool = True) -> list[int]:
+def count_bad_rows(
+    table: ir.Table, rules: list[Rule], screened: bool = True, files: TableFiles | None = None
+) -> list[int]:
     """How many rows break each rule, in one aggregate query; `screened`, rules a screen clears
     are not counted."""
-    suspect = screen(table, rules) if screened else rules
+    suspect = screen(table, rules, files) if screened else rules
     if not suspect:
         return [0] * len(rules)
     metrics = {
@@ -294,7 +349,7 @@ def check_table(source: Source, name: str) -> None:
     files = source.files.get(name)
     # CSV files keep no statistics: a screen would cost a scan of its own.
     screened = files is None or files.format != "csv"
-    for rule, count in zip(rules, count_bad_rows(table, rules, screened), strict=True):
+    for rule, count in zip(rules, count_bad_rows(table, rules, screened, files), strict=True):
         if count:
             raise refuse(source, contract, rule, count)
 

@@ -207,6 +207,7 @@ def add_many(
                 for e, i in zip(completed, ids, strict=True)
                 for amount, at in (stored(e.amount.amount, e.recorded_at),)
             })  # fmt: skip
+            ledger_rows.refresh_statistics(conn)
         if ids:
             ctx.audit(conn, "ledger.import", f"ledger/{ids[0]}-{ids[-1]}", after={
                 "label": label, "added": len(ids), "skipped": len(known),

@@ -16,6 +16,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     type_coerce,
 )
 
@@ -139,6 +140,15 @@ def load_entry(conn: Connection, entry_id: int) -> LedgerEntry:
 def reversed_ids(conn: Connection, entry_ids: list[int]) -> set[int]:
     query = select(L.c.reverses).where(L.c.reverses.in_(entry_ids))
     return {r for (r,) in conn.execute(query)}
+
+
+def refresh_statistics(conn: Connection) -> None:
+    """After a large batch, let PostgreSQL's planner see the ledger's new size. Without it (a
+    server with autovacuum off, or before autovacuum comes by) plans made for a small ledger,
+    such as a sequential scan for import keys, stay in the session and slow every later batch
+    in proportion to the ledger. SQLite plans from its indexes and needs nothing."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE ledger_entries"))
 
 
 def known_import_keys(conn: Connection, keys: list[str]) -> set[str]:
