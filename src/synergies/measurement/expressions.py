@@ -391,6 +391,15 @@ def cell_sums(sums: ir.Table, cal: ir.Table) -> ir.Table:
     return joined.select(*[c for c in GRAIN if c != "month"], *SUMS, month=month)
 
 
+def double_claimed_parts(index: ir.Table, cal: ir.Table) -> ir.Table:
+    """The part index of the parts some segment of which two initiatives claim: the sample of
+    double claims joins the lines to these few parts only, not to every claimed part."""
+    double = cal.filter(cal.claimants > 1).select(d_partner="partner", d_part="part_number")
+    return index.semi_join(
+        double, [index.ix_partner == double.d_partner, index.ix_part == double.d_part]
+    )
+
+
 def double_claim_sample(j: ir.Table, size: int) -> ir.Table:
     """The first `size` double-claimed lines by line_id."""
     double = j.filter(j.claimants > 1)

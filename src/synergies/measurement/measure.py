@@ -188,7 +188,9 @@ def _measure_lines(
     width = ex.Width.narrow if stats["fractional"] else ex.Width.whole
     sums, found = _sums(joined, calendar, currencies, width)
     cells = cells_from_rows(found, rates, reporting)
-    sample_query = ex.double_claim_sample(joined, sample_size)
+    doubles = materialize(ex.double_claimed_parts(index, calendar), "double_parts")
+    sample_lines = ex.claimed_lines(claimable, doubles, calendar, days, per_part)
+    sample_query = ex.double_claim_sample(sample_lines, sample_size)
     sample = double_claims(sample_query, tables.initiative_scope)
     queries = {
         "cell_sums": str(ibis.to_sql(sums)),
