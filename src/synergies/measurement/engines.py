@@ -140,6 +140,9 @@ def spark_session(settings: SparkSettings = LOCAL) -> Any:
             field="engine",
             fix="pip install 'synergies[spark]' (and a Java 17 runtime), or use the duckdb engine",
         ) from None
+    # PySpark marks the process as Spark Connect's once a remote session was made, and then
+    # refuses a classic one: clear the mark (no session of ours is running at this point).
+    os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
     builder = SparkSession.builder.appName("synergies-measure")
     if settings.is_connect:
         builder = builder.remote(settings.master)
