@@ -17,6 +17,7 @@ def test_incremental_posts_only_the_new_month(cli: Invoke, db: str, tmp_path: Pa
     held = Path(shutil.move(december, tmp_path / "december"))
     first = cli("measure", str(lake), "--post", "--incremental", "--format", "json")
     assert first.code == 0, first.err
+    assert "partition files: 94 new, 0 changed, 0 removed, 0 unchanged" in first.err
     assert "measured every month: no run of this source was posted yet" in first.err
     shutil.move(held, december)
     second = cli("measure", str(lake), "--post", "--incremental", "--format", "json")

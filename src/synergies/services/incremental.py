@@ -77,27 +77,40 @@ def changes_since(
 ) -> Changes:
     current_lines = _files(tables.get(LINES))
     if base is None:
-        return everything("no run of this source was posted yet", current=current_lines)
+        return everything("no run of this source was posted yet", new=current_lines,
+                          current=current_lines)  # fmt: skip
     lineage = base.fingerprint
     recorded = lineage.get("tables", {})
+    found = diff(_files(recorded.get(LINES)), current_lines)
+    why = _why_every_month(base, recorded, tables, reporting_currency, period)
+    if why is None:
+        return found
+    return dataclasses.replace(found, months=None, why_all=why, read=tuple(current_lines))
+
+
+def _why_every_month(
+    base: MeasurementRun,
+    recorded: Mapping[str, Any],
+    tables: Mapping[str, Any],
+    reporting_currency: str,
+    period: Period,
+) -> str | None:
+    """Why the partitions alone cannot say what to measure again, if they cannot."""
     if base.reporting_currency != reporting_currency:
-        return everything(f"run {base.id} was measured in {base.reporting_currency}",
-                          current=current_lines)  # fmt: skip
-    if lineage.get("period") != measurement.period_record(period):
-        return everything(f"run {base.id} measured another period", current=current_lines)
-    if "incremental" not in lineage and "mtime_ns" not in next(
-        iter(_files(recorded.get(LINES)).values()), {}
-    ):
-        return everything(f"run {base.id} recorded no partition details", current=current_lines)
+        return f"run {base.id} was measured in {base.reporting_currency}"
+    if base.fingerprint.get("period") != measurement.period_record(period):
+        return f"run {base.id} measured another period"
+    first = next(iter(_files(recorded.get(LINES)).values()), {})
+    if "mtime_ns" not in first:
+        return f"run {base.id} recorded no partition details"
     for name in sorted(set(tables) | set(recorded)):
         if name == LINES:
             continue
         before = sorted(f["sha256"] for f in _files(recorded.get(name)).values())
         after = sorted(f["sha256"] for f in _files(tables.get(name)).values())
         if before != after:
-            return everything(f"{name} changed since run {base.id}: every month is measured",
-                              current=current_lines)  # fmt: skip
-    return diff(_files(recorded.get(LINES)), current_lines)
+            return f"{name} changed since run {base.id}: every month is measured"
+    return None
 
 
 def post_incremental(
