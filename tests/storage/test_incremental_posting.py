@@ -143,6 +143,16 @@ def test_a_removed_partition_takes_its_months_entries_back(
     assert standing(example_ctx) == whole(history)
 
 
+def test_a_month_removed_whole_takes_its_entries_back(example_ctx: Context, history: Path) -> None:
+    incremental.post_incremental(example_ctx, history)
+    shutil.rmtree(history / "purchase_lines/year=2016/month=05")
+    outcome = incremental.post_incremental(example_ctx, history)
+    assert len(outcome.changes.removed) == 2 and outcome.changes.read == ()
+    assert outcome.posted is not None and outcome.posted.entries_reversed > 0
+    assert not any(c[2] == "2016-05" for c in standing(example_ctx))
+    assert standing(example_ctx) == whole(history)
+
+
 def test_a_changed_baseline_measures_every_month(example_ctx: Context, history: Path) -> None:
     incremental.post_incremental(example_ctx, history)
     _rebase(history)

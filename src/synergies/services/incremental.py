@@ -142,8 +142,11 @@ def post_incremental(
     if changes.nothing:
         return IncrementalOutcome(changes, base.id if base else None, None)
     digests = {folder / f["path"]: f["sha256"] for name in tables for f in tables[name]["files"]}
+    # A month whose every partition is gone has nothing left to read; one file that holds
+    # none of its lines gives the engine a table with no line of those months.
+    read = changes.read or (next(iter(_files(tables[LINES]))),)
     only = Selection(
-        parts=tuple(folder / p for p in changes.read),
+        parts=tuple(folder / p for p in read),
         months=changes.months,
         digests=digests,
     )
