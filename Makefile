@@ -81,6 +81,8 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/boardpack.py
 	$(BIN)/python benchmarks/alerts.py
 	$(BIN)/python benchmarks/backtest.py
+	$(BIN)/python benchmarks/pg_store.py
+	$(BIN)/python benchmarks/scale.py
 
 # The README's pictures of the dashboard (docs/screenshots/), taken in Debian's chromium.
 screenshots: $(VENV)/.dev browser
