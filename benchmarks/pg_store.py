@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -93,15 +94,15 @@ def service_calls(url: str) -> None:
 
 def api_route(url: str, requests: int = 50) -> None:
     from synergies.api.app import create_app
+    from synergies.domain.accounts import Role
+    from synergies.services import accounts
     from synergies.services.context import Context
-    from synergies.services.example import add_demo_accounts
     from synergies.services.security import local_operator
     from synergies.storage.store import Store
 
     store = Store.open(url)
-    admin = next(
-        a for a in add_demo_accounts(Context(store, local_operator())) if a.name == "ada.admin"
-    )
+    name, password = f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
+    accounts.add_user(Context(store, local_operator()), name, Role.admin, password)
     server = uvicorn.Server(uvicorn.Config(create_app(store), port=0, log_level="warning",
                                            lifespan="off"))  # fmt: skip
     threading.Thread(target=server.run, daemon=True).start()
@@ -110,7 +111,7 @@ def api_route(url: str, requests: int = 50) -> None:
     port = server.servers[0].sockets[0].getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=base, timeout=120, headers={"Origin": base}) as client:
-        client.post("/auth/login", json={"name": admin.name, "password": admin.password})
+        client.post("/auth/login", json={"name": name, "password": password})
         started = time.perf_counter()
         first = client.get("/reports/synergies")
         cold = time.perf_counter() - started
