@@ -82,6 +82,16 @@ def _money_rows(result: MeasurementResult, name: str) -> list[dict[str, Any]]:
     ]
 
 
+def print_result(result: MeasurementResult, fmt: Format) -> None:
+    """The measurement as JSON, as CSV (the figures by month) or as tables."""
+    if fmt is Format.json:
+        print_json(to_json(result))
+    elif fmt is Format.csv:
+        print_csv(_money_rows(result, "by_month"))
+    else:
+        print_tables(result)
+
+
 def print_tables(result: MeasurementResult) -> None:
     """The measurement as readable Rich tables."""
     doc = to_json(result)
@@ -191,12 +201,7 @@ def measure_command(
             engine=engine,
             spark=spark,
         )
-    if fmt is Format.json:
-        print_json(to_json(result))
-    elif fmt is Format.csv:
-        print_csv(_money_rows(result, "by_month"))
-    else:
-        print_tables(result)
+    print_result(result, fmt)
     if ctx is not None:
         outcome = post_result(ctx, source, result, period)
         _stderr().print(_posted(outcome))
@@ -230,12 +235,7 @@ def _incremental(
     else:
         err.print(f"measured {len(changes.read)} files for {months_label(changes.months)}")
     result = outcome.posted.result
-    if fmt is Format.json:
-        print_json(to_json(result))
-    elif fmt is Format.csv:
-        print_csv(_money_rows(result, "by_month"))
-    else:
-        print_tables(result)
+    print_result(result, fmt)
     err.print(_posted(outcome.posted))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,7 @@ class Changes:
     unchanged: tuple[str, ...] = ()
     months: frozenset[Month] | None = frozenset()
     why_all: str | None = None  # why every month is measured again
-    read: tuple[str, ...] = field(default=())  # purchase-line files to read
+    read: tuple[str, ...] = ()  # purchase-line files to read
 
     @property
     def nothing(self) -> bool:

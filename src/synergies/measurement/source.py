@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -88,7 +89,12 @@ def _spark_read(backend: BaseBackend, files: TableFiles, paths: list[str]) -> ir
         frame = reader.option("basePath", str(files.root)).parquet(*paths)
     else:
         frame = reader.parquet(*paths)
-    name = gen_name(f"read_{files.table}")
+    return _spark_table(backend, frame, files.table)
+
+
+def _spark_table(backend: BaseBackend, frame: Any, table: str) -> ir.Table:
+    """A Spark DataFrame as an Ibis table of the backend (through a temporary view)."""
+    name = gen_name(f"read_{table}")
     frame.createOrReplaceTempView(name)
     return backend.table(name)
 
@@ -155,9 +161,7 @@ def lake_table(backend: BaseBackend, root: str, name: str) -> tuple[ir.Table, st
         try:
             if backend.name == "pyspark":
                 frame = backend._session.read.parquet(location)
-                view = gen_name(f"read_{name}")
-                frame.createOrReplaceTempView(view)
-                return backend.table(view), shown
+                return _spark_table(backend, frame, name), shown
             pattern = location if kind == "file" else f"{location}**/*.parquet"
             table = backend.read_parquet(pattern, hive_partitioning=kind == "parts",
                                          hive_types_autocast=False)  # fmt: skip

@@ -236,7 +236,6 @@ def screen(table: ir.Table, rules: list[Rule], files: TableFiles | None = None) 
     """The rules some row may break: those their screen does not clear."""
     stated = footers(files)
     rules_left = [r for r in rules if not _cleared_by_footer(table, r, stated.get(r.column))]
-    cleared_early = {id(r) for r in rules} - {id(r) for r in rules_left}
     simple = [r for r in rules_left if r.screen in (Screen.nulls, Screen.minimum)]
     flags = {f"rule_{i}": _maybe_bad(table, rule) for i, rule in enumerate(simple)}
     row = rows(table.aggregate(**flags))[0] if flags else {}
@@ -244,7 +243,7 @@ def screen(table: ir.Table, rules: list[Rule], files: TableFiles | None = None) 
     cleared |= {
         id(r) for r in rules_left if r.screen is Screen.distinct and not _distinct_bad(table, r)
     }
-    return [r for r in rules if id(r) not in cleared | cleared_early]
+    return [r for r in rules_left if id(r) not in cleared]
 
 
 def count_bad_rows(
