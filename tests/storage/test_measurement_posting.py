@@ -138,11 +138,14 @@ def test_line_level_detail_is_kept_per_partner(example_ctx: Context, source: Pat
     detail = measurement.run_detail(example_ctx, outcome.run_id or 0, "nissan")
     assert all(line["partner"] == "NISSAN" for line in detail["double_claimed_lines"])
     assert set(detail) == {
-        "double_claimed_lines", "leakage", "unmeasurable", "by_month", "by_fiscal_year"
+        "double_claimed_lines", "leakage", "unmeasurable", "by_month", "by_fiscal_year",
+        "claimed_lines",
     }  # fmt: skip
     by_year, by_month = detail["by_fiscal_year"], detail["by_month"]
     claimed = sum(r["lines_claimed"] for r in by_month)
     assert claimed > 0 and sum(r["lines_claimed"] for r in by_year) == claimed
+    # The line ids that identify the partner's claimed lines month by month (counted once).
+    assert sum(n for n, _first, _last in detail["claimed_lines"].values()) == claimed
     summary = measurement.run(example_ctx, outcome.run_id or 0).summary
     assert "double_claimed_lines" not in summary and "lineage" not in summary
 

@@ -25,7 +25,7 @@ from synergies.measurement.result import MeasurementResult, to_json
 from synergies.measurement.spark_config import spark_settings
 from synergies.services.context import Context
 from synergies.services.incremental import months_label, post_incremental
-from synergies.services.measurement import PostOutcome, authorize_posting, post_result
+from synergies.services.measurement import Held, PostOutcome, authorize_posting, post_result
 
 
 class SourceFormat(StrEnum):
@@ -200,6 +200,7 @@ def measure_command(
             period=period,
             engine=engine,
             spark=spark,
+            line_ranges=post,
         )
     print_result(result, fmt)
     if ctx is not None:
@@ -245,10 +246,36 @@ def _posted(outcome: PostOutcome) -> str:
             f"unchanged since measurement run {outcome.run_id}: nothing posted (the same "
             f"content was posted from {outcome.posted_from})"
         )
-    return (
+    posted = (
         f"posted measurement run {outcome.run_id}: {outcome.entries_added} ledger entries "
         f"added, {outcome.entries_reversed} reversed"
     )
+    return "\n".join([posted, *_held(outcome)])
+
+
+def _held(outcome: PostOutcome) -> list[str]:
+    """Lines other sources' runs hold, by holding run: counted there, not added here."""
+    by_run: dict[tuple[int, str], list[Held]] = {}
+    for h in outcome.held:
+        by_run.setdefault((h.run_id, h.source), []).append(h)
+    currency = outcome.result.reporting_currency
+    said = []
+    for (run_id, source), months in sorted(by_run.items()):
+        same = all(h.same_lines for h in months)
+        lines = sum(h.lines for h in months)
+        amount = sum((h.amount for h in months), Decimal(0))
+        said.append(
+            f"not added: {lines:,} lines in {len(months)} partner-months "
+            f"({_span(months)}), {amount:,.2f} {currency}: "
+            + ("the same lines" if same else "line ids that overlap those")
+            + f" posted by run {run_id} ({source}); counted once, there"
+        )
+    return said
+
+
+def _span(months: list[Held]) -> str:
+    ordered = sorted(f"{h.partner} {h.month}" for h in months)
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]} … {ordered[-1]}"
 
 
 def purchases_command(

@@ -14,7 +14,7 @@ from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, print_csv, print_json, table
 from synergies.domain.money import Money
 from synergies.domain.percent import percent
-from synergies.reports.synergy_report import Breakdown, SynergyReport
+from synergies.reports.synergy_report import Breakdown, Reconciled, SynergyReport
 from synergies.services.reports import synergy_report
 
 BAR_WIDTH = 48
@@ -117,9 +117,13 @@ def _print_table(report: SynergyReport) -> None:
     out.print(table(years, title=f"Realized synergies by {report.calendar} ({report.currency})"))
     out.print(burn_up(report))
     out.print(_position_lines(report))
+    measured = _reconciliation(report)
+    if measured is not None:
+        out.print(measured)
     shares = [
         {report.breakdown_by.value: b.key, "realized": millions(b.realized),
-         "share": f"{percent(b.share, 1)}%"}
+         "share": f"{percent(b.share, 1)}%",
+         **(_reconciled_cells(b.reconciled) if measured is not None else {})}
         for b in report.breakdown
     ]  # fmt: skip
     waterfall = bridge(report)
@@ -127,6 +131,31 @@ def _print_table(report: SynergyReport) -> None:
         out.print(waterfall)
     out.print(Group(table(shares, title=f"{report.breakdown_year} by {report.breakdown_by.value}",
                           caption=report.rates_note)))  # fmt: skip
+
+
+def _reconciliation(report: SynergyReport) -> Table | None:
+    """Declared against measured by year, where anything is measured: what counts."""
+    lines = [y for y in report.years if y.reconciled.measured.amount]
+    if not lines:
+        return None
+    rows = [{"year": y.label, **_reconciled_cells(y.reconciled)} for y in lines]
+    return table(
+        rows,
+        title=f"Declared and measured ({report.currency}): the measured figure counts",
+        caption="declared, measured: declared for the cells measured (kept, not counted); "
+        "declared only: counted",
+    )
+
+
+def _reconciled_cells(r: Reconciled) -> dict[str, str]:
+    return {
+        "measured": millions(r.measured), "declared, measured": millions(r.declared_confirmed),
+        "difference": _signed(r.difference), "declared only": millions(r.declared_only),
+    }  # fmt: skip
+
+
+def _signed(money: Money) -> str:
+    return f"{money.amount / 1_000_000:+,.1f} m"
 
 
 def report(

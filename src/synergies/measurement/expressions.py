@@ -331,12 +331,20 @@ def _above(
     )
 
 
-def segment_sums(j: ir.Table, currencies: list[str], width: Width) -> ir.Table:
+def segment_sums(
+    j: ir.Table, currencies: list[str], width: Width, *, line_ranges: bool = False
+) -> ir.Table:
     """Exact sums of quantity x price per (class, month, paid currency, gain, leak): the one big
     aggregation. Grouping on the two flags leaves five plain sums per line instead of twelve
-    filtered ones; `cell_sums` splits them apart again on the small result."""
+    filtered ones; `cell_sums` splits them apart again on the small result.
+
+    `line_ranges` adds the first and last line id of each group: what a posting compares with
+    other sources' runs to tell the same lines from new ones (it reads the line ids, which
+    a measure that posts nothing does not need)."""
     q = j.quantity
+    ids = ["line_id"] if line_ranges else []
     flagged = j.select(
+        *ids,
         "class_id",
         "line_month",
         "currency",
@@ -353,7 +361,12 @@ def segment_sums(j: ir.Table, currencies: list[str], width: Width) -> ir.Table:
         baseline=_total(flagged.baseline),
         quoted=_total(flagged.quoted),
         contract=_total(flagged.contract),
+        **_line_range(flagged, "line_id", "line_id") if line_ranges else {},
     )
+
+
+def _line_range(t: ir.Table, first: str, last: str) -> dict[str, ir.Value]:
+    return {"first_line": t[first].min(), "last_line": t[last].max()}
 
 
 def _count(lines: ir.IntegerColumn, where: ir.BooleanValue) -> ir.IntegerValue:
@@ -383,12 +396,17 @@ def _split(s: ir.Table) -> dict[str, ir.Value]:
 
 def cell_sums(sums: ir.Table, cal: ir.Table) -> ir.Table:
     """The sums per (class, month, paid currency) with the cell attributes the
-    reporting-currency conversion needs."""
-    per_cell = sums.group_by(["class_id", "line_month", "currency"]).aggregate(**_split(sums))
+    reporting-currency conversion needs (and the line range, if the sums have one)."""
+    ranged = "first_line" in sums.columns
+    ranges = _line_range(sums, "first_line", "last_line") if ranged else {}
+    per_cell = sums.group_by(["class_id", "line_month", "currency"]).aggregate(
+        **_split(sums), **ranges
+    )
     classes = cal.filter(cal.initiative_id.notnull()).select("class_id", *CLASS).distinct()
     joined = per_cell.join(classes, "class_id")
     month = ibis.date(joined.line_month // 12, joined.line_month % 12 + 1, 1)
-    return joined.select(*[c for c in GRAIN if c != "month"], *SUMS, month=month)
+    extra = list(ranges)
+    return joined.select(*[c for c in GRAIN if c != "month"], *SUMS, *extra, month=month)
 
 
 def double_claimed_parts(index: ir.Table, cal: ir.Table) -> ir.Table:

@@ -38,6 +38,7 @@ from synergies.measurement.result import (
     Cell,
     DoubleClaim,
     Figures,
+    LineRange,
     MeasurementResult,
     merge_cells,
 )
@@ -74,18 +75,22 @@ def measure(
     sample_size: int = 20,
     spark: SparkSettings = LOCAL,
     only: Selection | None = None,
+    line_ranges: bool = False,
 ) -> MeasurementResult:
     """Prove the savings of a source's purchase lines.
 
     `source` is a folder of tables, a database URL such as duckdb:///path.db, or a connected
     Ibis backend (the measure then runs in that database and `engine` is not used).
     `spark` says where the Spark engine runs (see `spark_config`); `only` limits a folder
-    source to some files and months (see `services.incremental`).
+    source to some files and months (see `services.incremental`); `line_ranges` identifies
+    the claimed lines of each partner and month, which posting needs (`LineRange`).
     """
     reporting = currency_code(reporting_currency, field="reporting_currency")
     backend = source if isinstance(source, BaseBackend) else connect(engine, spark)
     with engine_errors():
-        return _measure(source, backend, reporting, period, fiscal_year_starts, sample_size, only)
+        return _measure(
+            source, backend, reporting, period, fiscal_year_starts, sample_size, only, line_ranges
+        )
 
 
 def _measure(
@@ -96,6 +101,7 @@ def _measure(
     fiscal_year_starts: Mapping[str, int],
     sample_size: int,
     only: Selection | None,
+    line_ranges: bool,
 ) -> MeasurementResult:
     opened = open_source(source, backend, only.parts if only else None)
     digests = start_digests(opened, only.digests if only else None)
@@ -119,6 +125,7 @@ def _measure(
         dict(fiscal_year_starts),
         sample_size,
         digests=digests,
+        line_ranges=line_ranges,
     )
 
 
@@ -142,17 +149,19 @@ def run(
     sample_size: int,
     *,
     digests: Future[dict[Path, str]] | None = None,
+    line_ranges: bool = False,
 ) -> MeasurementResult:
     lines = ex.lines_in_period(tables.purchase_lines, period.start, period.end)
     stats = _stats(lines, source)
     queries: dict[str, str] = {}
     cells: list[tuple[Cell, Figures]] = []
     sample: tuple[DoubleClaim, ...] = ()
+    ranges: dict[tuple[str, Month], LineRange] = {}
     rates = load_rates(tables.fx_rates)
     if stats["lines_read"]:
         claimable = ex.lines_in_period(tables.claimable_lines, period.start, period.end)
-        cells, sample, queries = _measure_lines(
-            tables, claimable, stats, rates, reporting, sample_size
+        cells, sample, queries, ranges = _measure_lines(
+            tables, claimable, stats, rates, reporting, sample_size, line_ranges
         )
     counts = row_counts(source, int(stats["lines_read"]))
     return MeasurementResult(
@@ -164,6 +173,7 @@ def run(
         lineage=fingerprint(
             source, counts, queries, source.backend, digests.result() if digests else None
         ),
+        line_ranges=ranges if line_ranges else None,
     )
 
 
@@ -174,7 +184,13 @@ def _measure_lines(
     rates: Rates,
     reporting: str,
     sample_size: int,
-) -> tuple[list[tuple[Cell, Figures]], tuple[DoubleClaim, ...], dict[str, str]]:
+    line_ranges: bool = False,
+) -> tuple[
+    list[tuple[Cell, Figures]],
+    tuple[DoubleClaim, ...],
+    dict[str, str],
+    dict[tuple[str, Month], LineRange],
+]:
     """Run the measure's queries on the engine and convert their sums. `claimable` are the
     lines in the period, quantity and unit_price still as stored (see `typed.LATE`)."""
     end = ex.month_after(stats["last"])
@@ -186,7 +202,7 @@ def _measure_lines(
     days = materialize(ex.day_table(stats["first"], end, fx), "days")
     joined = ex.claimed_lines(claimable, index, calendar, days, per_part)
     width = ex.Width.narrow if stats["fractional"] else ex.Width.whole
-    sums, found = _sums(joined, calendar, currencies, width)
+    sums, found = _sums(joined, calendar, currencies, width, line_ranges)
     cells = cells_from_rows(found, rates, reporting)
     doubles = materialize(ex.double_claimed_parts(index, calendar), "double_parts")
     sample_lines = ex.claimed_lines(claimable, doubles, calendar, days, per_part)
@@ -196,20 +212,34 @@ def _measure_lines(
         "cell_sums": str(ibis.to_sql(sums)),
         "double_claim_sample": str(ibis.to_sql(sample_query)),
     }
-    return cells, sample, queries
+    return cells, sample, queries, ranges_of(found) if line_ranges else {}
+
+
+def ranges_of(found: list[dict[str, Any]]) -> dict[tuple[str, Month], LineRange]:
+    """The claimed lines of each partner and month, from cell sums that carry line ranges."""
+    ranges: dict[tuple[str, Month], LineRange] = {}
+    for row in found:
+        key = (row["partner"], Month.of(row["month"]))
+        here = LineRange(int(row["lines"]), row["first_line"], row["last_line"])
+        ranges[key] = ranges[key] + here if key in ranges else here
+    return dict(sorted(ranges.items()))
 
 
 def _sums(
-    joined: ir.Table, calendar: ir.Table, currencies: list[str], width: ex.Width
-) -> tuple[ir.Table, list[dict[str, Any]]]:
+    joined: ir.Table, calendar: ir.Table, currencies: list[str], width: ex.Width,
+    line_ranges: bool = False,
+) -> tuple[ir.Table, list[dict[str, Any]]]:  # fmt: skip
     """The cell sums, multiplied in 64 bits unless a line's amount overflows them."""
-    sums = ex.cell_sums(ex.segment_sums(joined, currencies, width), calendar)
+    sums = ex.cell_sums(
+        ex.segment_sums(joined, currencies, width, line_ranges=line_ranges), calendar
+    )
     try:
         return sums, rows(sums)
     except Exception as error:
         if not is_overflow(error):
             raise
-    sums = ex.cell_sums(ex.segment_sums(joined, currencies, ex.Width.wide), calendar)
+    wide = ex.segment_sums(joined, currencies, ex.Width.wide, line_ranges=line_ranges)
+    sums = ex.cell_sums(wide, calendar)
     return sums, rows(sums)
 
 

@@ -82,6 +82,29 @@ class DoubleClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class LineRange:
+    """The claimed lines of one partner in one month, as a posting identifies them: how many,
+    and the first and last line id. Two sources holding the same lines give the same range;
+    ranges that intersect may share lines (see services/measurement.py)."""
+
+    lines: int
+    first: str
+    last: str
+
+    def __add__(self, other: LineRange) -> LineRange:
+        return LineRange(
+            self.lines + other.lines, min(self.first, other.first), max(self.last, other.last)
+        )
+
+    def meets(self, other: LineRange) -> bool:
+        """Whether the two ranges of line ids intersect (they may then share lines)."""
+        return self.first <= other.last and other.first <= self.last
+
+
+LineRanges = Mapping[tuple[str, Month], LineRange]  # (partner, month) -> its claimed lines
+
+
+@dataclass(frozen=True, slots=True)
 class MeasurementResult:
     """Savings proven from purchase lines, exact per cell, with where they came from."""
 
@@ -93,6 +116,8 @@ class MeasurementResult:
         default_factory=lambda: dict(DEFAULT_FISCAL_YEAR_STARTS)
     )
     lineage: Mapping[str, Any] = field(default_factory=dict)
+    # Measured for posting only (reading every claimed line's id costs time): see LineRange.
+    line_ranges: LineRanges | None = None
 
     @property
     def total(self) -> Figures:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from synergies.domain.calendar import CALENDAR_YEAR, FiscalCalendar, Month
+from synergies.domain.counting import ValueClass, measured_cells, superseded, value_class
 from synergies.domain.errors import InvalidInput
 from synergies.domain.fx import FxTable
-from synergies.domain.ledger import LedgerEntry
+from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.domain.money import Money
 from synergies.domain.targets import Target
 
@@ -31,6 +33,31 @@ KEYS: dict[Breakdown, Callable[[LedgerEntry], str]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Reconciled:
+    """Declared against measured, under the counting rule (domain/counting.py): `measured`
+    counts; `declared_confirmed` is what was declared for the cells measured (kept, not
+    counted); `declared_only` is declared where nothing is measured (counted)."""
+
+    measured: Money
+    declared_confirmed: Money
+    declared_only: Money
+
+    @property
+    def difference(self) -> Money:
+        """Measured less declared in the measured cells: what measuring changed."""
+        return self.measured - self.declared_confirmed
+
+
+@dataclass(frozen=True, slots=True)
+class ByValue:
+    """A year's realized synergies by value class: hard and soft reported apart."""
+
+    hard: Money  # cost reductions net of dis-synergies
+    avoidance: Money  # cost avoidance
+    other: Money  # incremental revenue, capex avoidance
+
+
+@dataclass(frozen=True, slots=True)
 class YearLine:
     year: int
     label: str
@@ -38,6 +65,8 @@ class YearLine:
     one_off_costs: Money
     target: Money | None
     illustrative_share: Decimal  # fraction of the realized amount marked illustrative
+    reconciled: Reconciled
+    by_value: ByValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +86,7 @@ class BreakdownLine:
     key: str
     realized: Money
     share: Decimal
+    reconciled: Reconciled
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,18 +136,26 @@ def _positions(years: list[YearLine], targets: Sequence[Target], year: int) -> l
     return positions
 
 
+def _bump(into: dict[Any, Decimal], key: Any, amount: Decimal) -> None:
+    into[key] = into.get(key, Decimal(0)) + amount
+
+
 @dataclass(frozen=True, slots=True)
 class Tally:
     """The ledger's amounts converted and summed into the report's buckets.
 
     Conversion is per entry month at that month's rate, so a tally is additive: the tally of
-    more entries is the old tally plus the new entries' (which lets a cache follow appends)."""
+    more entries is the old tally plus the new entries' (which lets a cache follow appends).
+    `less_superseded` then takes out the declared entries a measurement stands for."""
 
     realized: dict[int, Decimal] = field(default_factory=dict)
     illustrative: dict[int, Decimal] = field(default_factory=dict)
     one_off: dict[int, Decimal] = field(default_factory=dict)
     by_key: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     currencies: frozenset[str] = frozenset()
+    measured: dict[tuple[int, str], Decimal] = field(default_factory=dict)  # (year, key)
+    confirmed: dict[tuple[int, str], Decimal] = field(default_factory=dict)  # (year, key)
+    by_value: dict[tuple[int, ValueClass], Decimal] = field(default_factory=dict)
 
     def plus(
         self,
@@ -128,21 +166,74 @@ class Tally:
         breakdown: Breakdown,
     ) -> Tally:
         """A new tally with `entries` added; this one is left as it was."""
+        return self._with(entries, fx, currency, calendar, breakdown, superseded=False)
+
+    def less_superseded(
+        self,
+        entries: Sequence[LedgerEntry],
+        fx: FxTable,
+        currency: str,
+        calendar: FiscalCalendar,
+        breakdown: Breakdown,
+    ) -> Tally:
+        """A new tally without the declared `entries` of measured cells (counted, then taken
+        out: the measured figure stands for them), which it shows as confirmed."""
+        return self._with(entries, fx, currency, calendar, breakdown, superseded=True)
+
+    def _with(
+        self,
+        entries: Sequence[LedgerEntry],
+        fx: FxTable,
+        currency: str,
+        calendar: FiscalCalendar,
+        breakdown: Breakdown,
+        *,
+        superseded: bool,
+    ) -> Tally:
         convert, key = _converter(fx, currency), KEYS[breakdown]
-        realized, illustrative = dict(self.realized), dict(self.illustrative)
-        one_off, by_key = dict(self.one_off), dict(self.by_key)
+        sign = Decimal(-1) if superseded else Decimal(1)
+        t = Tally(dict(self.realized), dict(self.illustrative), dict(self.one_off),
+                  dict(self.by_key), self.currencies, dict(self.measured), dict(self.confirmed),
+                  dict(self.by_value))  # fmt: skip
         for entry in entries:
             bucket, amount = calendar.year_of(entry.period), convert(entry)
-            if not entry.is_synergy:
-                one_off[bucket] = one_off.get(bucket, Decimal(0)) + amount
+            kind = value_class(entry.category)
+            if kind is None:
+                _bump(t.one_off, bucket, amount)
                 continue
-            realized[bucket] = realized.get(bucket, Decimal(0)) + amount
-            if entry.illustrative:
-                illustrative[bucket] = illustrative.get(bucket, Decimal(0)) + amount
             cell = (bucket, key(entry))
-            by_key[cell] = by_key.get(cell, Decimal(0)) + amount
+            _bump(t.realized, bucket, sign * amount)
+            if entry.illustrative:
+                _bump(t.illustrative, bucket, sign * amount)
+            _bump(t.by_key, cell, sign * amount)
+            _bump(t.by_value, (bucket, kind), sign * amount)
+            if superseded:
+                _bump(t.confirmed, cell, amount)
+            elif entry.source is EntrySource.measured:
+                _bump(t.measured, cell, amount)
         seen = self.currencies | {e.amount.currency for e in entries}
-        return Tally(realized, illustrative, one_off, by_key, seen)
+        return replace(t, currencies=seen)
+
+    def reconciled(self, year: int, currency: str, key: str | None = None) -> Reconciled:
+        """Declared against measured in `year` (for one breakdown key, or all)."""
+
+        def total(of: dict[tuple[int, str], Decimal]) -> Decimal:
+            return sum((v for (y, k), v in of.items() if y == year and key in (None, k)),
+                       Decimal(0))  # fmt: skip
+
+        realized = self.realized.get(year, Decimal(0)) if key is None else total(self.by_key)
+        measured = total(self.measured)
+        return Reconciled(
+            Money(measured, currency).rounded(),
+            Money(total(self.confirmed), currency).rounded(),
+            Money(realized - measured, currency).rounded(),
+        )
+
+    def values_of(self, year: int, currency: str) -> ByValue:
+        def of(kind: ValueClass) -> Money:
+            return Money(self.by_value.get((year, kind), Decimal(0)), currency).rounded()
+
+        return ByValue(of(ValueClass.hard), of(ValueClass.avoidance), of(ValueClass.other))
 
 
 def build_report(
@@ -156,8 +247,12 @@ def build_report(
     year: int | None = None,
     breakdown: Breakdown = Breakdown.function,
 ) -> SynergyReport:
-    """Sum the ledger by (fiscal) year in `currency`, set it against the alliance targets."""
+    """Sum the ledger by (fiscal) year in `currency`, set it against the alliance targets,
+    counting declared and measured by the counting rule (domain/counting.py)."""
+    cells = measured_cells(entries)
+    taken = [e for e in entries if superseded(e, cells)]
     tally = Tally().plus(entries, fx, currency, calendar, breakdown)
+    tally = tally.less_superseded(taken, fx, currency, calendar, breakdown)
     return finish_report(
         tally, targets, fx, currency=currency, calendar=calendar, calendar_name=calendar_name,
         year=year, breakdown=breakdown,
@@ -187,6 +282,8 @@ def finish_report(
             Money(tally.one_off.get(y, zero), currency).rounded(),
             _target_in(target_by_year.get(y), fx, currency),
             tally.illustrative.get(y, zero) / tally.realized[y] if tally.realized.get(y) else zero,
+            tally.reconciled(y, currency),
+            tally.values_of(y, currency),
         )
         for y in years
     ]
@@ -238,8 +335,12 @@ def _target_in(target: Target | None, fx: FxTable, currency: str) -> Money | Non
 def _breakdown(tally: Tally, year: int | None, currency: str) -> list[BreakdownLine]:
     sums = {k: v for (y, k), v in tally.by_key.items() if y == year and v}
     whole = sum(sums.values()) or Decimal(1)
-    ordered = sorted(sums.items(), key=lambda kv: -kv[1])
-    return [BreakdownLine(k, Money(v, currency).rounded(), v / whole) for k, v in ordered]
+    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by key: stable
+    return [
+        BreakdownLine(k, Money(v, currency).rounded(), v / whole,
+                      tally.reconciled(year or 0, currency, k))
+        for k, v in ordered
+    ]  # fmt: skip
 
 
 def _rates_note(currencies: frozenset[str], currency: str) -> str:

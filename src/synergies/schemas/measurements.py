@@ -55,6 +55,20 @@ class PostIn(Body):
     date_to: date | None = Field(default=None, description="Last posting date measured.")
 
 
+class HeldOut(BaseModel):
+    """A partner's month of lines another source's run posted first: counted there only."""
+
+    partner: str
+    month: str
+    run_id: int = Field(description="The run holding these lines.")
+    source: str = Field(description="That run's source.")
+    lines: int = Field(description="This source's claimed lines in that month.")
+    same_lines: bool = Field(
+        description="True: the very same lines; false: line ids that overlap the holder's."
+    )
+    amount: str = Field(description="What this source would have added there (not added).")
+
+
 class PostOut(BaseModel):
     run_id: int | None
     unchanged: bool = Field(
@@ -66,6 +80,10 @@ class PostOut(BaseModel):
     entries_reversed: int
     lines_read: int
     hard_savings_net: str = Field(description="Net hard savings, rounded to the minor unit.")
+    held_elsewhere: list[HeldOut] = Field(
+        default_factory=list,
+        description="Lines other sources' runs posted first: not added again (counted once).",
+    )
 
     @classmethod
     def of(cls, o: PostOutcome) -> PostOut:
@@ -74,4 +92,10 @@ class PostOut(BaseModel):
             entries_added=o.entries_added,
             entries_reversed=o.entries_reversed, lines_read=o.result.lines_read,
             hard_savings_net=str(o.result.round(o.result.total.net)),
+            held_elsewhere=[
+                HeldOut(partner=h.partner, month=str(h.month), run_id=h.run_id, source=h.source,
+                        lines=h.lines, same_lines=h.same_lines,
+                        amount=str(o.result.round(h.amount)))
+                for h in o.held
+            ],
         )  # fmt: skip

@@ -152,7 +152,7 @@ def post_incremental(
     )
     result = measure(
         source, reporting_currency=reporting_currency, period=period, engine=engine,
-        spark=spark, only=only,
+        spark=spark, only=only, line_ranges=True,
     )  # fmt: skip
     result = _whole_lineage(result, tables, changes, base)
     posted = measurement.post_result(

@@ -1,6 +1,13 @@
 """Posting proven savings to the ledger, with lineage, so that posting the same content again
 (from any folder) adds nothing and posting a changed source reverses what changed and records
-the new figures."""
+the new figures.
+
+A purchase line is counted once whatever source, layout, folder or run brings it. Its
+identity is its partner and line id: each posted run records, per partner and month, how many
+lines it claimed and their first and last line id (`LineRange`). A partner's month whose lines
+another source posted first is held by that source: another source's lines there are posted
+only where their id range cannot meet the holder's (different lines); the same lines, or
+ranges that meet, add nothing, and the outcome says which run holds them."""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,7 +37,7 @@ from synergies.measurement.result import (
     public_summary,
     to_json,
 )
-from synergies.services import initiatives, ledger
+from synergies.services import holdings, initiatives, ledger
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import alliance_rows, ledger_rows, measurement_rows
@@ -40,6 +48,19 @@ WHOLE_SOURCE = Period()
 
 
 @dataclass(frozen=True, slots=True)
+class Held:
+    """A partner's month of lines that another source's run posted first: not added again."""
+
+    partner: str
+    month: Month
+    run_id: int  # the run holding the lines
+    source: str  # that run's source, as runs name it
+    lines: int  # this source's claimed lines there
+    same_lines: bool  # the very same lines (count, first and last id); else ranges that meet
+    amount: Decimal  # what this source would have added there, in the reporting currency
+
+
+@dataclass(frozen=True, slots=True)
 class PostOutcome:
     run_id: int | None
     entries_added: int
@@ -47,6 +68,7 @@ class PostOutcome:
     unchanged: bool
     result: MeasurementResult
     posted_from: str | None = None  # unchanged: the source the run `run_id` was posted from
+    held: tuple[Held, ...] = ()  # lines other sources' runs hold: counted there, not here
 
 
 def source_key(source: str | Path) -> str:
@@ -145,7 +167,7 @@ def post_source(
     folder); by default the folder's name."""
     authorize_posting(ctx)  # before reading anything on the caller's behalf
     period = Period(date_from, date_to)
-    result = measure(source, reporting_currency=reporting_currency, period=period)
+    result = measure(source, reporting_currency=reporting_currency, period=period, line_ranges=True)
     return post_result(ctx, source, result, period, label=label)
 
 
@@ -162,7 +184,10 @@ def post_result(
     and nothing at all if the same content was posted before, from wherever.
 
     `months`, for an incremental run, are the only months the result covers: the source's
-    entries of other months stand as they are."""
+    entries of other months stand as they are. The result must carry its line ranges
+    (`measure(..., line_ranges=True)`): they decide which lines other sources hold."""
+    if result.line_ranges is None:
+        raise ValueError("a result to post is measured with line_ranges=True")
     _authorize(ctx, result)
     key = source_key(source)
     shown = label or source_label(str(source))
@@ -173,18 +198,42 @@ def post_result(
         if months is not None:
             shown_months = {str(m) for m in months}
             live = {cell: e for cell, e in live.items() if cell[2] in shown_months}
-        elif previous is not None and not _reverted(previous, shown, live, wanted):
-            return PostOutcome(previous.id, 0, 0, True, result, previous.source)
+        held = holdings.held_elsewhere(conn, source_id(key), result.line_ranges)
+        wanted, held_out = _without(wanted, held, result)
+        if months is None and previous is not None and _unchanged(previous, shown, live, wanted):
+            return PostOutcome(previous.id, 0, 0, True, result, previous.source, held_out)
         run_id = _insert_run(conn, ctx, shown, digest, result, key, period)
         added, reversed_ = _apply(ctx, conn, live, _prefix(key), run_id, wanted,
-                                  result.reporting_currency)  # fmt: skip
+                                  result.reporting_currency, held)  # fmt: skip
         measurement_rows.set_counts(conn, run_id, added, reversed_)
-        _insert_details(conn, run_id, result)
+        _insert_details(conn, run_id, result, set(held))
         ctx.audit(conn, "measurement.post", f"measurement/{run_id}", after={
             "source": shown, "fingerprint": digest, "entries_added": added,
             "entries_reversed": reversed_,
+            "held_elsewhere": [f"{h.partner} {h.month}: run {h.run_id}" for h in held_out],
         })  # fmt: skip
-    return PostOutcome(run_id, added, reversed_, False, result)
+    return PostOutcome(run_id, added, reversed_, False, result, held=held_out)
+
+
+def _without(
+    wanted: dict[tuple[str, str, str, str], Decimal],
+    held: Mapping[tuple[str, Month], holdings.Holder],
+    result: MeasurementResult,
+) -> tuple[dict[tuple[str, str, str, str], Decimal], tuple[Held, ...]]:
+    """The amounts to post, less those of partner-months another source holds, and those."""
+    kept = {cell: a for cell, a in wanted.items() if (cell[1], Month.parse(cell[2])) not in held}
+    ranges = result.line_ranges or {}
+
+    def amount(partner: str, month: Month) -> Decimal:
+        there = (a for c, a in wanted.items() if (c[1], c[2]) == (partner, str(month)))
+        return sum(there, Decimal(0))
+
+    out = tuple(
+        Held(partner, month, holder.run_id, holder.source, ranges[partner, month].lines,
+             holder.same_lines, amount(partner, month))
+        for (partner, month), holder in sorted(held.items())
+    )  # fmt: skip
+    return kept, out
 
 
 def _authorize(ctx: Context, result: MeasurementResult) -> None:
@@ -196,17 +245,17 @@ def _authorize(ctx: Context, result: MeasurementResult) -> None:
         ctx.allow(Action.record_ledger, partner=partner, function=functions.get(initiative))
 
 
-def _reverted(
+def _unchanged(
     previous: MeasurementRun,
     shown: str,
     live: dict[tuple[str, str, str, str], LedgerEntry],
     wanted: dict[tuple[str, str, str, str], Decimal],
 ) -> bool:
-    """Content posted before adds nothing, from a new folder too. The one exception: the
-    source that first posted it went back to it after a change; then what stands there is
-    no longer that content, and is re-measured as for any changed source."""
+    """Content posted before adds nothing, from a new folder too. The exception: the source
+    that first posted it, where what stands is no longer that content (it went back to it
+    after a change, or lines another source held are free again): it is measured again."""
     standing = {cell: entry.amount.amount for cell, entry in live.items()}
-    return bool(live) and previous.source == shown and standing != wanted
+    return previous.source != shown or standing == wanted
 
 
 def _apply(
@@ -217,17 +266,19 @@ def _apply(
     run_id: int,
     wanted: dict[tuple[str, str, str, str], Decimal],
     currency: str,
+    held: Mapping[tuple[str, Month], holdings.Holder],
 ) -> tuple[int, int]:
     """Reverse standing entries whose amount changed or vanished; add the new amounts."""
     now, author = ctx.clock(), ctx.actor.name
+
+    def why(cell: tuple[str, str, str, str]) -> str:
+        holder = held.get((cell[1], Month.parse(cell[2])))
+        if holder is not None:  # a double count from before line identities: undone here
+            return f"re-measured in run {run_id}: its lines are held by run {holder.run_id}"
+        return f"re-measured in run {run_id}: the source changed"
+
     reversals = [
-        reversal_of(
-            entry,
-            reversed_ids=[],
-            author=author,
-            at=now,
-            reason=f"re-measured in run {run_id}: the source changed",
-        )
+        reversal_of(entry, reversed_ids=[], author=author, at=now, reason=why(cell))
         for cell, entry in live.items()
         if wanted.get(cell) != entry.amount.amount
     ]
@@ -271,11 +322,17 @@ def _insert_run(
     )  # fmt: skip
 
 
-def _insert_details(conn: Connection, run_id: int, result: MeasurementResult) -> None:
-    """Line-level detail, one record per partner: confidential to that partner."""
+def _insert_details(
+    conn: Connection, run_id: int, result: MeasurementResult, held: set[tuple[str, Month]]
+) -> None:
+    """Line-level detail, one record per partner: confidential to that partner. It holds the
+    line ranges of the partner's months this run posted (not those held elsewhere)."""
     document = to_json(result)
     sample = document["double_claimed_lines"]["sample"]
-    partners = sorted({c.partner for c in result.cells} | {s["partner"] for s in sample})
+    ranges = {k: r for k, r in (result.line_ranges or {}).items() if k not in held}
+    partners = sorted(
+        {c.partner for c in result.cells} | {s["partner"] for s in sample} | {p for p, _ in ranges}
+    )
     known = alliance_rows.load_partners(conn)
     for partner in partners:
         if partner not in known:
@@ -293,6 +350,7 @@ def _insert_details(conn: Connection, run_id: int, result: MeasurementResult) ->
             ],
             "unmeasurable": _reasons(cells.values()),
             **partner_figures(result, partner),
+            holdings.DETAIL_KEY: holdings.ranges_record(ranges, partner),
         }  # fmt: skip
         measurement_rows.insert_detail(conn, run_id, partner, detail)
 

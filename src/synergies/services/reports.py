@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from synergies.domain.calendar import CALENDAR_YEAR, FiscalCalendar
 from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.fx import FxTable
@@ -58,7 +60,7 @@ class _Kept:
 
     version: int  # audit head when it was made
     newest_id: int  # the newest ledger entry in it
-    tally: Tally
+    tally: _Counted
     fx: FxTable
     targets: list[Target]
 
@@ -68,7 +70,29 @@ def _full(ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, vers
     with ctx.reading() as conn:
         top = ledger_rows.newest_id(conn)
         entries = ledger_rows.sum_entries(conn, by.value, upto_id=top)
-    return _Kept(version, top, Tally().plus(entries, fx, code, calendar, by), fx, targets)
+        tally = _counted(conn, Tally().plus(entries, fx, code, calendar, by), fx, code,
+                         calendar, by, top)  # fmt: skip
+    return _Kept(version, top, tally, fx, targets)
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """A tally of every entry, and the same with the counting rule applied (what reports
+    show): appends extend the first; the rule is applied afresh, since a new measured entry
+    takes declared entries recorded long before out of the count."""
+
+    every: Tally
+    counted: Tally
+
+
+def _counted(
+    conn: Connection, every: Tally, fx: FxTable, code: str, calendar: FiscalCalendar,
+    by: Breakdown, top: int,
+) -> _Counted:  # fmt: skip
+    """Declared entries a measurement stands for, taken out (domain/counting.py)."""
+    cells = ledger_rows.measured_cells(conn, upto_id=top)
+    taken = ledger_rows.sum_superseded(conn, by.value, cells, upto_id=top)
+    return _Counted(every, every.less_superseded(taken, fx, code, calendar, by))
 
 
 def _kept(
@@ -87,7 +111,8 @@ def _kept(
             if report_inputs_unchanged_but_appends(conn, kept.version):
                 top = ledger_rows.newest_id(conn)
                 new = ledger_rows.sum_entries(conn, by.value, after_id=kept.newest_id, upto_id=top)
-                tally = kept.tally.plus(new, kept.fx, code, calendar, by)
+                every = kept.tally.every.plus(new, kept.fx, code, calendar, by)
+                tally = _counted(conn, every, kept.fx, code, calendar, by, top)
                 now = _Kept(version, top, tally, kept.fx, kept.targets)
     if now is None:
         now = _full(ctx, by, code, calendar, version)
@@ -100,7 +125,7 @@ def _finish(
 ) -> SynergyReport:
     try:
         return finish_report(
-            kept.tally, kept.targets, kept.fx, currency=code, calendar=calendar,
+            kept.tally.counted, kept.targets, kept.fx, currency=code, calendar=calendar,
             calendar_name=name, year=year, breakdown=by,
         )  # fmt: skip
     except InvalidInput as refused:

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from synergies.domain.calendar import Month
+from synergies.domain.counting import Cell, superseded, value_class
 from synergies.domain.errors import NotFound
 from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource, LedgerEntry
@@ -272,19 +273,68 @@ SUMMED_AT = datetime(1970, 1, 1, tzinfo=UTC)
 def sum_entries(
     conn: Connection, key: str, after_id: int = 0, upto_id: int | None = None
 ) -> list[LedgerEntry]:
-    """The ledger summed in SQL per month, currency, category, illustrative flag and `key`
-    (function, partner, initiative or category): one entry stands for each group's exact sum,
-    so reports convert a few hundred sums at their month's rate instead of every entry.
+    """The ledger summed in SQL per month, currency, category, source, illustrative flag and
+    `key` (function, partner, initiative or category): one entry stands for each group's exact
+    sum, so reports convert a few hundred sums at their month's rate instead of every entry.
     Only entries with after_id < id <= upto_id when those are given."""
-    columns = [L.c.period, L.c.currency, L.c.category, L.c.illustrative]
+    columns = [L.c.period, L.c.currency, L.c.category, L.c.source, L.c.illustrative]
     if key in SUM_KEYS:
         columns.append(SUM_KEYS[key])
-    high, low = _split(L.c.amount)
-    query = select(*columns, func.sum(high).label("high"), func.sum(low).label("low"))
-    query = query.where(L.c.id > after_id)
+    query = select(*columns, *_sums()).where(L.c.id > after_id)
     if upto_id is not None:
         query = query.where(L.c.id <= upto_id)
-    query = query.group_by(*columns)
+    return _summed_rows(conn, query.group_by(*columns))
+
+
+def measured_cells(conn: Connection, upto_id: int | None = None) -> set[Cell]:
+    """The cells (initiative, partner, month, value class) a standing measured entry stands
+    for: domain/counting.py's rule, in SQL."""
+    undone = select(L.c.reverses).where(L.c.reverses.is_not(None))
+    query = (
+        select(L.c.initiative_id, L.c.partner, L.c.period, L.c.category)
+        .where(
+            L.c.source == EntrySource.measured.value, L.c.initiative_id.is_not(None),
+            L.c.reverses.is_(None), L.c.id.not_in(undone),
+        )
+        .distinct()
+    )  # fmt: skip
+    if upto_id is not None:
+        query = query.where(L.c.id <= upto_id)
+    cells = set()
+    for initiative, partner, period, category in conn.execute(query):
+        kind = value_class(Category(category))
+        if kind is not None:
+            cells.add((initiative, partner, Month.parse(period), kind))
+    return cells
+
+
+def sum_superseded(
+    conn: Connection, key: str, cells: set[Cell], upto_id: int | None = None
+) -> list[LedgerEntry]:
+    """The declared entries of `cells` (which a measurement stands for), summed as
+    `sum_entries` sums: what a report takes back out of its totals."""
+    if not cells:
+        return []
+    columns = [L.c.period, L.c.currency, L.c.category, L.c.source, L.c.illustrative,
+               L.c.initiative_id, L.c.partner]  # fmt: skip
+    if key in SUM_KEYS and SUM_KEYS[key] not in columns:
+        columns.append(SUM_KEYS[key])
+    query = select(*columns, *_sums()).where(
+        L.c.source != EntrySource.measured.value,
+        L.c.initiative_id.in_(sorted({c[0] for c in cells})),
+        L.c.period.in_(sorted({str(c[2]) for c in cells})),
+    )
+    if upto_id is not None:
+        query = query.where(L.c.id <= upto_id)
+    return [e for e in _summed_rows(conn, query.group_by(*columns)) if superseded(e, cells)]
+
+
+def _sums() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    high, low = _split(L.c.amount)
+    return func.sum(high).label("high"), func.sum(low).label("low")
+
+
+def _summed_rows(conn: Connection, query: Select[Any]) -> list[LedgerEntry]:
     months: dict[str, Month] = {}
     found = []
     for row in conn.execute(query).mappings():
@@ -312,7 +362,7 @@ def _summed(r: dict[str, Any], month: Month) -> LedgerEntry:
     return LedgerEntry(
         partner=r.get("partner") or "", period=month,
         amount=Money(_exact_sum(r), r["currency"]), category=Category(r["category"]),
-        source=EntrySource.entered, author="(sum)", recorded_at=SUMMED_AT,
+        source=EntrySource(r["source"]), author="(sum)", recorded_at=SUMMED_AT,
         initiative_id=r.get("initiative_id"), function=r.get("function"),
         illustrative=r["illustrative"],
     )  # fmt: skip
