@@ -138,8 +138,10 @@ def test_a_measured_cell_replaces_what_was_declared_for_it(
     declared = next(b for b in before.breakdown if b.key == "PUR-001")
     assert pur1.reconciled.declared_confirmed == declared.realized  # every month measured
     assert pur1.realized == pur1.reconciled.measured
-    assert year_after.by_value.hard + year_after.by_value.avoidance + year_after.by_value.other \
+    assert (
+        year_after.by_value.hard + year_after.by_value.avoidance + year_after.by_value.other
         == year_after.realized
+    )
 
 
 def test_the_store_counts_as_the_rule_over_plain_entries(
