@@ -47,14 +47,17 @@ office:
 	  echo "installing Debian's libreoffice-calc for the workbook tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc >/dev/null; }
 
-# The board pack prints through WeasyPrint (pango, DejaVu fonts); its tests read the PDF with
-# poppler's pdftotext and picture its pages with pdftoppm.
+# The board pack prints through WeasyPrint (pango, DejaVu fonts, HarfBuzz's subsetter: without
+# it WeasyPrint falls back to fontTools, whose subsets differ from run to run, so the same pack
+# would not give the same bytes); its tests read the PDF with poppler's pdftotext and picture
+# its pages with pdftoppm.
 pdf:
 	@{ command -v pdftoppm >/dev/null && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
-	  && ldconfig -p | grep -q libpangoft2-1.0; } || { \
-	  echo "installing Debian's poppler-utils, pango and DejaVu fonts for the board pack"; \
+	  && ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset; } || { \
+	  echo "installing Debian's poppler-utils, pango, HarfBuzz and DejaVu fonts for the board pack"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+	    poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	    >/dev/null; }
 
 test: $(VENV)/.dev browser office pdf lint typecheck pytest
 

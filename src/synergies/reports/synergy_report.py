@@ -236,6 +236,21 @@ class Tally:
         return ByValue(of(ValueClass.hard), of(ValueClass.avoidance), of(ValueClass.other))
 
 
+def counted_tally(
+    entries: Sequence[LedgerEntry],
+    fx: FxTable,
+    currency: str,
+    calendar: FiscalCalendar,
+    breakdown: Breakdown,
+) -> Tally:
+    """The tally of plain entries under the counting rule (domain/counting.py): what every
+    figure of realized synergies is made of."""
+    cells = measured_cells(entries)
+    taken = [e for e in entries if superseded(e, cells)]
+    tally = Tally().plus(entries, fx, currency, calendar, breakdown)
+    return tally.less_superseded(taken, fx, currency, calendar, breakdown)
+
+
 def build_report(
     entries: Sequence[LedgerEntry],
     targets: Sequence[Target],
@@ -249,10 +264,7 @@ def build_report(
 ) -> SynergyReport:
     """Sum the ledger by (fiscal) year in `currency`, set it against the alliance targets,
     counting declared and measured by the counting rule (domain/counting.py)."""
-    cells = measured_cells(entries)
-    taken = [e for e in entries if superseded(e, cells)]
-    tally = Tally().plus(entries, fx, currency, calendar, breakdown)
-    tally = tally.less_superseded(taken, fx, currency, calendar, breakdown)
+    tally = counted_tally(entries, fx, currency, calendar, breakdown)
     return finish_report(
         tally, targets, fx, currency=currency, calendar=calendar, calendar_name=calendar_name,
         year=year, breakdown=breakdown,

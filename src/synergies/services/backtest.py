@@ -35,7 +35,7 @@ from synergies.forecasting.history import (
 )
 from synergies.forecasting.initiative_bands import InitiativePoint, initiative_points
 from synergies.forecasting.versions import SettingsVersion
-from synergies.reports.synergy_report import Breakdown, Tally
+from synergies.reports.synergy_report import Breakdown, counted_tally
 from synergies.services import forecast_settings, initiatives, reports, structure
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
@@ -110,7 +110,7 @@ def read_history(ctx: Context) -> History:
         if t.function is None
     ]
     own_truth: dict[str, dict[int, float]] = {}
-    whole = Tally().plus(entries, fx, "EUR", CALENDAR_YEAR, Breakdown.initiative)
+    whole = counted_tally(entries, fx, "EUR", CALENDAR_YEAR, Breakdown.initiative)
     for (year, key), amount in whole.by_key.items():
         own_truth.setdefault(key, {})[year] = float(amount)
     return History(truth, entries, events, initiatives.list_initiatives(ctx), fx, excluded,
@@ -159,7 +159,7 @@ def case_as_of(history: History, year: int, span: Span) -> Case | None:
     """The portfolio as known at the end of `year`, or None if nothing was realized by then."""
     knowledge = Knowledge(year, span.dating)
     known = known_entries(history.entries, knowledge)
-    tally = Tally().plus(known, history.fx, "EUR", CALENDAR_YEAR, Breakdown.initiative)
+    tally = counted_tally(known, history.fx, "EUR", CALENDAR_YEAR, Breakdown.initiative)
     realized = {y: float(v) for y, v in tally.realized.items() if v}
     if year not in tally.realized or not tally.realized[year]:
         return None

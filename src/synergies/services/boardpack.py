@@ -17,6 +17,7 @@ from pathlib import Path
 
 from synergies.domain.allocation import AllocationMethod
 from synergies.domain.calendar import Month
+from synergies.domain.counting import counted
 from synergies.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from synergies.domain.initiatives import Initiative, SideStatus
 from synergies.domain.ledger import EntryFilter
@@ -26,7 +27,7 @@ from synergies.reports.boardpack import figures as pack
 from synergies.reports.burn_up import burn_up
 from synergies.reports.synergy_report import KEYS, Breakdown
 from synergies.schemas.forecast import ForecastOut, PaybackReportOut
-from synergies.schemas.reports import PositionOut, ReportOut, YearOut
+from synergies.schemas.reports import BreakdownOut, PositionOut, ReportOut, YearOut
 from synergies.schemas.structure import FunctionOut
 from synergies.services import (
     audit_trail,
@@ -129,7 +130,7 @@ def _build(ctx: Context, year: int) -> pack.BoardPack:
     entries = [
         (e, e.amount.amount if e.amount.currency == "EUR"
          else fx.convert(e.amount, "EUR", e.period).result.amount)
-        for e in ledger.entries(ctx, EntryFilter(year=year)) if e.is_synergy
+        for e in counted(ledger.entries(ctx, EntryFilter(year=year))) if e.is_synergy
     ]  # fmt: skip
     everyone = initiatives.list_initiatives(ctx)
     signed = pack.signoffs_of(everyone)
@@ -151,10 +152,20 @@ def _build(ctx: Context, year: int) -> pack.BoardPack:
         bridge=tuple(report.bridge), bridge_start=_year(report, year - 1),
         payback=payback, payback_plans=plans, functions=functions, executives=executives,
         at_risk=tuple(_at_risk(ctx, i) for i in everyone if i.side_status in AT_RISK),
+        reconciled=_reconciled(ctx, year),
         confidential=tuple(_weights(ctx, everyone, readable)),
         measured=tuple(_measured(ctx, year, readable)),
         confidential_partners=readable, audit=NO_HEAD, reader=ctx.actor.name,
         function_targets=_function_targets(ctx, position),
+    )  # fmt: skip
+
+
+def _reconciled(ctx: Context, year: int) -> tuple[BreakdownOut, ...]:
+    """The year's initiatives a measurement stands for, at least in part."""
+    by_initiative = _breakdown(ctx, year, Breakdown.initiative).breakdown
+    return tuple(
+        b for b in by_initiative
+        if b.reconciled.measured.amount or b.reconciled.declared_confirmed.amount
     )  # fmt: skip
 
 

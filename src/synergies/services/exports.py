@@ -27,6 +27,7 @@ from synergies.domain.allocation import AllocationMethod
 from synergies.domain.errors import InvalidInput, PermissionDenied
 from synergies.domain.initiatives import Initiative
 from synergies.domain.ledger import LedgerEntry
+from synergies.reports.synergy_report import Breakdown, Reconciled
 from synergies.serialize import jsonable
 from synergies.services import initiatives, reports, structure
 from synergies.services.context import Context
@@ -35,7 +36,13 @@ from synergies.storage import ledger_rows
 from synergies.workbooks import layout
 from synergies.workbooks.layout import Choices, Kind, Sheet
 from synergies.workbooks.refs import ref_of
-from synergies.workbooks.writer import Content, Summary, YearFigure, write_workbook
+from synergies.workbooks.writer import (
+    Content,
+    Reconciliation,
+    Summary,
+    YearFigure,
+    write_workbook,
+)
 
 Rows = Iterable[Sequence[object]]
 
@@ -234,12 +241,23 @@ def _summary(ctx: Context, year: int | None) -> Summary:
     report = reports.synergy_report(ctx, year=year)
     years = [
         YearFigure(y.label, y.realized.amount, y.target.amount if y.target else None,
-                   y.one_off_costs.amount)
+                   y.one_off_costs.amount, _reconciled(y.reconciled))
         for y in report.years
     ]  # fmt: skip
     by_function = [(b.key, b.realized.amount) for b in report.breakdown]
+    by_initiative = reports.synergy_report(
+        ctx, year=report.breakdown_year, by=Breakdown.initiative
+    ).breakdown if report.breakdown_year is not None else []  # fmt: skip
+    measured = [
+        (b.key, _reconciled(b.reconciled)) for b in by_initiative
+        if b.reconciled.measured.amount or b.reconciled.declared_confirmed.amount
+    ]  # fmt: skip
     return Summary(report.currency, report.calendar, years, report.breakdown_year, by_function,
-                   report.rates_note)  # fmt: skip
+                   report.rates_note, measured)  # fmt: skip
+
+
+def _reconciled(r: Reconciled) -> Reconciliation:
+    return Reconciliation(r.measured.amount, r.declared_confirmed.amount, r.declared_only.amount)
 
 
 def flat_value(kind: Kind, value: object) -> object:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from synergies.domain.counting import counted
 from synergies.domain.errors import Conflict, InvalidInput, NotFound
 from synergies.domain.fx import FxTable
 from synergies.domain.initiatives import Initiative, PlanFigures, SideStatus
@@ -136,7 +137,7 @@ def _working(now: Initiative | None, fx: FxTable) -> Decimal:
 
 def _realized(ctx: Context, fx: FxTable, initiative_id: str, year: int) -> Decimal:
     """Synergies booked in `year`, each at its own month's rate (measured, not planned)."""
-    entries = ledger.entries(ctx, EntryFilter(initiative=initiative_id))
+    entries = counted(ledger.entries(ctx, EntryFilter(initiative=initiative_id)))
     return sum(
         (fx.convert(e.amount, "EUR", e.period).result.rounded().amount
          for e in entries if e.period.year == year and e.is_synergy),

@@ -23,6 +23,15 @@ def millions(value: MoneyOut | Decimal | None, currency: str | None = None) -> s
     return f"{amount / 1_000_000:,.1f} m {code}".rstrip()
 
 
+def signed_millions(value: MoneyOut | Decimal | None, currency: str | None = None) -> str:
+    """+22.8 m EUR, -803.0 m EUR: a change, with its sign always shown."""
+    amount = _amount(value)
+    if amount is None:
+        return "–"
+    code = currency or (value.currency if isinstance(value, MoneyOut) else "")
+    return f"{amount / 1_000_000:+,.1f} m {code}".rstrip()
+
+
 def exact(value: MoneyOut | Decimal | None, currency: str | None = None) -> str:
     """The amount to its currency's minor unit (cents; whole yen), with thousands
     separators; a bare Decimal without a currency to the cent."""
@@ -52,6 +61,7 @@ def fraction(value: Decimal | float | None, places: int = 1) -> str:
 
 FILTERS = {
     "millions": millions,
+    "signed_millions": signed_millions,
     "exact": exact,
     "plain": plain,
     "percent": percent,

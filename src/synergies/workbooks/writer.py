@@ -51,11 +51,25 @@ RULES = (
 
 
 @dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """Declared against measured (the counting rule: the measured figure counts)."""
+
+    measured: Decimal
+    declared_confirmed: Decimal  # declared for the cells measured: kept, not counted
+    declared_only: Decimal  # declared where nothing is measured: counted
+
+    @property
+    def difference(self) -> Decimal:
+        return self.measured - self.declared_confirmed
+
+
+@dataclass(frozen=True, slots=True)
 class YearFigure:
     label: str
     realized: Decimal
     target: Decimal | None
     one_off_costs: Decimal
+    reconciled: Reconciliation
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +82,7 @@ class Summary:
     year: int | None  # the breakdown's year
     by_function: list[tuple[str, Decimal]]
     note: str
+    measured: list[tuple[str, Reconciliation]]  # initiatives of `year` with measured evidence
 
 
 @dataclass
@@ -150,7 +165,7 @@ def _help(column: layout.Column) -> str:
 
 def _summary(book: Any, summary: Summary) -> None:
     ws = book.create_sheet(layout.SUMMARY)
-    for letter, width in zip("ABCDEF", (24, 18, 18, 18, 4, 20), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", (24, 18, 18, 18, 4, 20, 4, 18, 18, 20), strict=True):
         ws.column_dimensions[letter].width = width
     money = _money_format(summary.currency)
     ws.append([_text(ws, f"Realized synergies by year against the targets ({summary.currency}, "
@@ -159,10 +174,12 @@ def _summary(book: Any, summary: Summary) -> None:
     ws.append([])
     top = 4
     ws.append([_text(ws, h, bold=True) for h in ("Year", "Realized", "Target", "One-off costs")]
-              + [None, _text(ws, "Report's figure", bold=True)])  # fmt: skip
+              + [None, _text(ws, "Report's figure", bold=True), None]
+              + [_text(ws, h, bold=True) for h in RECONCILED])  # fmt: skip
     for line in summary.years:
         ws.append([_text(ws, line.label), _number(ws, line.realized, money),
-                   _number(ws, line.target, money), _number(ws, line.one_off_costs, money)])  # fmt: skip
+                   _number(ws, line.target, money), _number(ws, line.one_off_costs, money),
+                   None, None, None, *_reconciled(ws, line.reconciled, money)])  # fmt: skip
     last = top + len(summary.years)
     total = sum((y.realized for y in summary.years), Decimal(0))
     ws.append([_text(ws, "Total", bold=True)]
@@ -185,6 +202,30 @@ def _summary(book: Any, summary: Summary) -> None:
                None, _number(ws, whole, money)])  # fmt: skip
     if summary.by_function:
         _function_chart(ws, summary, start, end)
+    _measured(ws, summary, money)
+
+
+# Beside each year and measured initiative: declared against measured (counting rule).
+RECONCILED = ("Measured", "Declared only", "Measured - declared, same cells")
+
+
+def _reconciled(ws: Any, r: Reconciliation, money: str) -> list[Any]:
+    return [_number(ws, r.measured, money), _number(ws, r.declared_only, money),
+            _number(ws, r.difference, money)]  # fmt: skip
+
+
+def _measured(ws: Any, summary: Summary, money: str) -> None:
+    """The breakdown year's initiatives a measurement stands for, at least in part."""
+    ws.append([])
+    ws.append([_text(ws, f"Declared and measured by initiative, {summary.year or ''}",
+                     bold=True)] + [None] * 6 + [_text(ws, h, bold=True) for h in RECONCILED])  # fmt: skip
+    if not summary.measured:
+        ws.append([_text(ws, "nothing measured that year: every figure is declared")])
+    for key, r in summary.measured:
+        ws.append([_text(ws, key)] + [None] * 6 + _reconciled(ws, r, money))
+    ws.append([_text(ws, "Where a measurement stands for an initiative, partner, month and "
+                         "value class, the measured figure counts and the declared one is "
+                         "kept, not added.")])  # fmt: skip
 
 
 def _year_chart(ws: Any, summary: Summary, top: int, last: int) -> None:

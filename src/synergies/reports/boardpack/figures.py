@@ -142,6 +142,8 @@ class BoardPack:
     functions: tuple[FunctionOut, ...]
     executives: Mapping[str, str]
     at_risk: tuple[AtRisk, ...]
+    # Initiatives of `year` with measured evidence: declared against measured (counting rule)
+    reconciled: tuple[BreakdownOut, ...]
     confidential: tuple[ConfidentialWeight, ...]
     measured: tuple[MeasuredDetail, ...]  # partner-confidential, for readers allowed only
     confidential_partners: tuple[str, ...]  # whose confidential data this reader may read
