@@ -175,7 +175,8 @@ def case_as_of(history: History, year: int, span: Span) -> Case | None:
         if state is None or _left_out(state, history.excluded_agreements):
             continue
         assert state.forecast is not None  # _left_out refuses initiatives without figures
-        rest = remaining(as_engine_input(state, state.forecast, history.fx), year)
+        realized_then = Decimal(str(own.get(item.id, 0.0)))  # as the live forecast: its year
+        rest = remaining(as_engine_input(state, state.forecast, history.fx), year, realized_then)
         if rest is not None:
             members.append(rest)
     targets = tuple(Target(y, a) for y, a in history.targets if year < y <= year + span.horizons)
