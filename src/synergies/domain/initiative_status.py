@@ -92,12 +92,14 @@ class InitiativeStatus:
 
     @property
     def label(self) -> str:
-        """One word or two for a table: closed, at risk, on track, or no plan."""
+        """A few words for a table: closed, at risk, on track, or not approved yet."""
+        if self.side_status is SideStatus.cancelled:
+            return "closed (cancelled)"
         if self.closed:
-            return "closed (cancelled)" if self.side_status is SideStatus.cancelled else "closed"
+            return "closed (realized), at risk" if self.at_risk else "closed (realized)"
         if self.at_risk:
             return "at risk"
-        return "no plan yet" if self.plan_run_rate is None else "on track"
+        return "on track" if self.stage.rank >= Stage.L3.rank else "not approved yet"
 
 
 def is_closed(i: Initiative) -> bool:

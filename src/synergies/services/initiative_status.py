@@ -35,6 +35,7 @@ from synergies.domain.initiative_status import (
 from synergies.domain.initiatives import Initiative
 from synergies.domain.money import Money
 from synergies.forecasting.ramp import exact_profile
+from synergies.schemas.initiatives import InitiativeStatusOut
 from synergies.services.context import Context
 from synergies.services.engine_inputs import as_engine_input
 from synergies.services.security import Action
@@ -69,6 +70,11 @@ class StatusBoard:
     @property
     def at_risk(self) -> tuple[InitiativeStatus, ...]:
         return tuple(s for s in self.initiatives if s.at_risk)
+
+    def shown(self, initiative_id: str) -> InitiativeStatusOut:
+        """The status as every shell shows it, with its function's unattributed savings."""
+        s = self.of(initiative_id)
+        return InitiativeStatusOut.of(s, self.not_attributed_in(s.function).to_date)
 
     def not_attributed_in(self, function: str) -> Realized:
         return next((n.realized for n in self.not_attributed if n.function == function), NOTHING)
