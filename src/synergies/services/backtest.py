@@ -39,7 +39,8 @@ from synergies.reports.synergy_report import Breakdown, Tally
 from synergies.services import forecast_settings, initiatives, reports, structure
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
-from synergies.services.forecasts import BASELINE_SIGMA, as_engine_input, remaining, to_eur
+from synergies.services.engine_inputs import as_engine_input, to_eur
+from synergies.services.forecasts import BASELINE_SIGMA, remaining
 from synergies.services.security import Action
 from synergies.storage import audit_rows, initiative_rows, ledger_rows
 from synergies.storage.audit_rows import AuditRecord

@@ -40,6 +40,7 @@ from synergies.services import (
     structure,
 )
 from synergies.services.context import Context
+from synergies.services.engine_inputs import to_eur
 from synergies.services.exports import partners_text
 from synergies.services.security import Action
 
@@ -225,7 +226,7 @@ def _function_targets(ctx: Context, position: PositionOut | None) -> dict[str, D
         return {}
     fx = structure.fx_table(ctx)
     return {
-        t.function: forecasts.to_eur(fx, t.amount, Month(t.year, 12))
+        t.function: to_eur(fx, t.amount, Month(t.year, 12))
         for t in structure.targets(ctx)
         if t.function is not None and t.year == position.target_year
     }
