@@ -100,7 +100,8 @@ def test_the_backtest_reports_the_initiative_check(cli: Invoke, db: str) -> None
     assert [s["name"] for s in own["scores"]] == ["coverage P10-P90", "coverage P25-P75",
                                                   "mean PIT"]  # fmt: skip
     # The example's initiatives swing far more year to year than the 2% persistence the model
-    # gives a realized saving: their own bands are much too narrow.
-    assert float(own["scores"][0]["value"]) < 0.3
+    # gives a realized saving: their own bands are much too narrow (a third, not 80%, inside
+    # P10-P90, now that a plan short of its run-rate stays in the forecast).
+    assert float(own["scores"][0]["value"]) < 0.4
     table = cli("forecast", "backtest", "--horizon", "1", "--trials", "2000").out
     assert "Most often outside their own band" in table and own["records"][0]["initiative"] in table

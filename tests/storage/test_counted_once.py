@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from synergies.domain.calendar import Month
 from synergies.domain.counting import counted
 from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.measurement.generate import generate_purchases
 from synergies.reports.synergy_report import Breakdown, build_report
-from synergies.services import ledger, measurement, reports, structure
+from synergies.services import initiative_status, ledger, measurement, reports, structure
 from synergies.services.context import Context
 from synergies.services.ledger import EntryFilter
 from tests.measurement.hand_case import TABLES, write_hand_case
@@ -189,3 +190,20 @@ def test_a_hand_entry_for_a_measured_month_is_not_added(
     assert realized(example_ctx, 2015) == headline
     year = next(y for y in reports.synergy_report(example_ctx).years if y.year == 2015)
     assert year.reconciled.declared_confirmed.amount >= typed.amount.amount
+
+
+def test_an_initiative_status_counts_as_the_report_does(
+    example_ctx: Context, sources: dict[str, Path]
+) -> None:
+    """What the register, alerts and forecast read as realized per initiative follows the
+    same rule: PUR-001's realized to the end of 2017 is the report's, year by year."""
+    measurement.post_source(example_ctx, sources["flat"])
+    through = Month(2017, 12)
+    own, _ = initiative_status.realized_per_initiative(example_ctx, through)
+    by_year = [
+        next((b.realized.amount for b in reports.synergy_report(
+            example_ctx, year=y, by=Breakdown.initiative).breakdown if b.key == "PUR-001"),
+            Decimal(0))
+        for y in range(2009, 2018)
+    ]  # fmt: skip
+    assert own["PUR-001"].to_date == sum(by_year, Decimal(0))

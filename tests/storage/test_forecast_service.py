@@ -24,18 +24,38 @@ from synergies.services.whatif import ConvergenceMove, what_if
 from synergies.storage import tables as t
 
 
-def test_remaining_keeps_only_the_ramp_not_yet_realized() -> None:
+def test_remaining_keeps_what_the_realized_run_rate_has_not_reached() -> None:
     item = ForecastInitiative("X", "purchasing", "L4", Decimal(1200), Month(2015, 7), ramp_months=12,
                               one_off_cost=Decimal(50))  # fmt: skip
-    rest = remaining(item, 2015)
-    # July-December 2015 = 6 of 12 ramp months realized: half the run-rate is new, from 2016-01,
-    # ramping over the remaining 6 months; its one-off cost was paid already.
+    # July-December 2015 on its ramp realized 175 (1/12..6/12 of 100 a month): the rest of
+    # the run-rate is new, from 2016-01, over the remaining 6 ramp months; its one-off cost
+    # was paid already.
+    rest = remaining(item, 2015, Decimal(175))
     assert rest is not None
-    assert (rest.run_rate, rest.start, rest.ramp_months) == (Decimal(600), Month(2016, 1), 6)
+    assert (rest.run_rate, rest.start, rest.ramp_months) == (Decimal(1025), Month(2016, 1), 6)
     assert rest.one_off_cost == 0
-    assert remaining(item, 2016) is None
+    assert remaining(item, 2016, Decimal(1200)) is None  # delivered: all in the baseline
+    # Nothing realized although its ramp is over: the whole run-rate is still to come, at once.
+    late = remaining(item, 2016, Decimal(0))
+    assert late is not None and (late.run_rate, late.ramp_months) == (Decimal(1200), 0)
     later = ForecastInitiative("Y", "purchasing", "L2", Decimal(1), Month(2017, 1), ramp_months=12)
-    assert remaining(later, 2015) == later
+    assert remaining(later, 2015, Decimal(0)) == later
+
+
+def test_plans_with_nothing_realized_stay_in_the_forecast_at_their_plan(
+    example_ctx: Context,
+) -> None:
+    """PUR-003, PUR-005, ENG-006 and HR-001 booked nothing to the end of 2017: none of it is
+    in the realized baseline, so the whole plan is still to come."""
+    inputs = forecast_inputs(example_ctx, target_year=2018, trials=1_000)
+    live = {i.id: i.run_rate for i in inputs.portfolio.initiatives}
+    assert {k: live.get(k) for k in ("PUR-003", "PUR-005", "ENG-006", "HR-001")} == {
+        "PUR-003": Decimal("450000000.00"), "PUR-005": Decimal("350000000.00"),
+        "ENG-006": Decimal("300000000.00"), "HR-001": Decimal("80000000.00"),
+    }  # fmt: skip
+    why = {e.initiative: e.reason for e in inputs.excluded}
+    assert why["MFG-002"].startswith("realized 250,800,000 EUR in 2017")  # its plan delivered
+    assert why["ENG-001"].startswith("closed, realized (L5)")
 
 
 def test_the_march_2016_view(example_ctx: Context) -> None:
@@ -46,7 +66,7 @@ def test_the_march_2016_view(example_ctx: Context) -> None:
     assert {"PUR-003", "ENG-005", "QUA-001"} <= live
     why = {e.initiative: e.reason for e in inputs.excluded}
     assert "DAIMLER" in why["PUR-004"]
-    assert why["PUR-001"].startswith("realized (L5)")
+    assert why["PUR-001"].startswith("closed, realized (L5)")
     assert inputs.realized == {2016: Decimal("5000000000.00"), 2017: Decimal("5700000000.00")}
     result = forecast(inputs.portfolio, inputs.settings)
     to_2018 = next(t for t in result.targets if t.year == 2018)
@@ -130,12 +150,14 @@ def test_an_initiatives_own_probability_replaces_its_stages(example_ctx: Context
 
 
 def test_the_march_2016_odds_and_the_what_if_that_raises_them(example_ctx: Context) -> None:
-    """The figures the README quotes: P(5.5 bn in 2018) 67.1%, P50 5.72 bn; 72.3% with sales &
-    marketing and connected services converged (seed 2016, 100,000 trials)."""
+    """The figures the README quotes: P(5.5 bn in 2018) 81.5%, P50 5.97 bn; 85.0% with sales &
+    marketing and connected services converged (seed 2016, 100,000 trials). HR-001 (nothing
+    realized), PUR-002 and ENG-002 (short of their run-rate in 2015) are still to come: the
+    old 67.1% and 5.72 bn (72.3% with the moves) counted them as already in the 2015 baseline."""
     outcome = forecasts.run_forecast(example_ctx, target_year=2018, as_of=2015)
     document = ForecastOut.of(outcome)
     odds = {t.year: t.probability for t in document.targets}
-    assert odds[2018] == Decimal("0.6705") and document.years[-1].p50 == Decimal("5722478898")
+    assert odds[2018] == Decimal("0.8153") and document.years[-1].p50 == Decimal("5968531394")
     moves = [
         ConvergenceMove("sales-marketing", Month(2016, 7), Decimal(3), Decimal("1e10")),
         ConvergenceMove("connected-services", Month(2017, 1), Decimal(5), Decimal("2e9")),
@@ -143,7 +165,7 @@ def test_the_march_2016_odds_and_the_what_if_that_raises_them(example_ctx: Conte
     scenario = WhatIfOut.of(what_if(example_ctx, moves, target_year=2018, as_of=2015))
     to_2018 = next(t for t in scenario.targets if t.year == 2018)
     assert (to_2018.base_probability, to_2018.scenario_probability) == (
-        Decimal("0.6705"), Decimal("0.7227"),
+        Decimal("0.8153"), Decimal("0.8497"),
     )  # fmt: skip
     assert scenario.scenario == (
         "converge sales-marketing from 2016-07 + converge connected-services from 2017-01"

@@ -18,6 +18,8 @@ from synergies.domain.errors import InvalidInput, NotAuthenticated
 from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
 from synergies.domain.money import Money, parse_decimal
 from synergies.domain.partners import partner_code
+from synergies.schemas.initiatives import InitiativeStatusOut
+from synergies.services import initiative_status
 from synergies.services import initiatives as service
 from synergies.services.context import Context
 from synergies.services.initiatives import InitiativeFilter
@@ -55,7 +57,14 @@ def row(i: Initiative) -> dict[str, object]:
     }  # fmt: skip
 
 
-SHORT = ("id", "name", "function", "stage", "status", "run_rate", "currency", "start", "owner")
+SHORT = ("id", "name", "function", "stage", "status", "run_rate", "currency", "today", "owner")
+
+
+def with_status(data: dict[str, object], s: InitiativeStatusOut) -> dict[str, object]:
+    """The row with its status today (the register's and the alerts' rule), EUR."""
+    why = f": {'; '.join(s.reasons)}" if s.reasons else ""
+    return {**data, "today": s.status + why, "realized_to_date_eur": s.realized_to_date,
+            "plan_to_date_eur": s.planned_to_date, "through": s.through}  # fmt: skip
 
 
 def initiatives(
@@ -71,8 +80,10 @@ def initiatives(
     """List initiatives (stage L0 idea ... L5 realized)."""
     code = partner_code(partner) if partner else None
     where = InitiativeFilter(stage, function, status, code)
-    found = service.list_initiatives(open_context(db), where)
-    rows = [row(i) for i in found]
+    ctx = open_context(db)
+    found = service.list_initiatives(ctx, where)
+    board = initiative_status.statuses(ctx)
+    rows = [with_status(row(i), board.shown(i.id)) for i in found]
     if fmt is Format.table:
         rows = [{k: r[k] for k in SHORT} for r in rows]
     illustrative = any(i.illustrative for i in found)
@@ -83,8 +94,9 @@ def initiatives(
 @initiative_app.command("show")
 def show(initiative_id: IdArgument, db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """Everything about one initiative."""
-    found = service.get(open_context(db), initiative_id.upper())
-    data = row(found)
+    ctx = open_context(db)
+    found = service.get(ctx, initiative_id.upper())
+    data = with_status(row(found), initiative_status.statuses(ctx).shown(found.id))
     if fmt is Format.table:
         emit([{"field": k, "value": v} for k, v in data.items()], fmt, title=found.id)
     else:

@@ -55,6 +55,7 @@ class RampStanding:
     expected: Decimal
     realized: Decimal
     through: Month
+    not_attributed: Decimal = Decimal(0)  # its function's savings booked to no initiative
 
 
 def behind_ramp(items: Iterable[RampStanding], setting: RuleSetting) -> list[Alert]:
@@ -67,10 +68,18 @@ def behind_ramp(items: Iterable[RampStanding], setting: RuleSetting) -> list[Ale
             alerts.append(_alert(
                 setting, s.initiative_id, behind,
                 f"{s.initiative_id} realized {s.realized:,.0f} EUR to {s.through} against "
-                f"{s.expected:,.0f} EUR on its plan's ramp",
+                f"{s.expected:,.0f} EUR on its plan's ramp" + _beside(s),
                 initiative_id=s.initiative_id, function=s.function,
             ))  # fmt: skip
     return alerts
+
+
+def _beside(s: RampStanding) -> str:
+    """The function's unattributed savings, said beside the initiative, never added to it."""
+    if not s.not_attributed:
+        return ""
+    return (f" ({s.function} also booked {s.not_attributed:,.0f} EUR to no initiative: "
+            "not attributed)")  # fmt: skip
 
 
 # --- leakage ---------------------------------------------------------------------------

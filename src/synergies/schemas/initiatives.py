@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from synergies.domain.allocation import AllocationMethod, AllocationRule
+from synergies.domain.initiative_status import InitiativeStatus
 from synergies.domain.initiatives import (
     Category,
     Initiative,
@@ -227,3 +228,43 @@ class WeightOut(BaseModel):
     partner: str
     method: AllocationMethod
     weight: Decimal
+
+
+class InitiativeStatusOut(BaseModel):
+    """Where an initiative stands on a day (the rule: domain/initiative_status.py), in EUR:
+    the same answer on the register, its page, the alerts, the board pack and the forecast."""
+
+    initiative: str
+    on: date
+    status: str = Field(
+        description="closed (realized or cancelled), at risk, on track, or not approved yet."
+    )
+    at_risk: bool
+    reasons: list[str] = Field(description="Why it is at risk; empty: it is not.")
+    closed: bool = Field(description="Realized (L5) or cancelled: nothing more is expected.")
+    through: str | None = Field(description="The month the ledger is complete to that day.")
+    plan_run_rate: Decimal | None = Field(description="The locked plan's, else the forecast's.")
+    planned_to_date: Decimal = Field(description="What the plan's ramp lands to `through`.")
+    realized_to_date: Decimal
+    realized_run_rate: Decimal = Field(description="Realized in the 12 months to `through`.")
+    behind_ramp_percent: Decimal | None
+    not_attributed_in_function: Decimal = Field(
+        description="Savings its function booked to no initiative to `through`: shown beside "
+        "it, never counted as its own."
+    )
+
+    @classmethod
+    def of(cls, s: InitiativeStatus, not_attributed: Decimal) -> InitiativeStatusOut:
+        return cls(
+            initiative=s.initiative_id, on=s.on, status=s.label, at_risk=s.at_risk,
+            reasons=list(s.reasons), closed=s.closed,
+            through=str(s.through) if s.through else None, plan_run_rate=s.plan_run_rate,
+            planned_to_date=s.planned_to_date.quantize(CENT),
+            realized_to_date=s.realized.to_date.quantize(CENT),
+            realized_run_rate=s.realized.run_rate.quantize(CENT),
+            behind_ramp_percent=None if s.behind_ramp is None else s.behind_ramp.quantize(TENTH),
+            not_attributed_in_function=not_attributed.quantize(CENT),
+        )  # fmt: skip
+
+
+CENT, TENTH = Decimal("0.01"), Decimal("0.1")

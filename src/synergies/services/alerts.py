@@ -21,14 +21,12 @@ from synergies.domain import alert_rules as rules
 from synergies.domain.alerts import Alert, Rule, RuleSetting, checked_threshold
 from synergies.domain.calendar import Month
 from synergies.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from synergies.domain.initiatives import SideStatus, Stage
 from synergies.domain.money import Money
 from synergies.domain.text import clean_name
-from synergies.forecasting.ramp import exact_profile
-from synergies.services import forecasts, reports
+from synergies.services import forecasts, initiative_status, reports
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
-from synergies.services.forecasts import MAX_HORIZON_YEARS, as_engine_input
+from synergies.services.forecasts import MAX_HORIZON_YEARS
 from synergies.services.security import Action
 from synergies.storage import alert_rows, alliance_rows, initiative_rows, measurement_rows
 from synergies.storage.measurement_rows import MeasurementRun
@@ -109,8 +107,9 @@ def evaluate(ctx: Context, *, today: date | None = None) -> list[Alert]:
 
 def _fire(ctx: Context, day: date) -> list[Alert]:
     with ctx.reading() as conn:
-        chosen = [s for s in alert_rows.load_settings(conn).values() if s.enabled]
-        facts = _Facts(conn, day)
+        found_settings = alert_rows.load_settings(conn)
+        chosen = [s for s in found_settings.values() if s.enabled]
+        facts = _Facts(conn, day, found_settings)
         found = [alert for s in chosen for alert in EVALUATORS[s.rule](facts, s)]
     odds = next((s for s in chosen if s.rule is Rule.target_odds), None)
     if odds is not None:  # the forecast runs on the service context, after the read
@@ -132,12 +131,18 @@ def _readable(ctx: Context, partners: set[str]) -> set[str]:
 class _Facts:
     """What the rules read, in one read of the store; measurement detail only when asked."""
 
-    def __init__(self, conn: Connection, today: date) -> None:
-        self.conn, self.today = conn, today
+    def __init__(self, conn: Connection, today: date, settings: dict[Rule, RuleSetting]) -> None:
+        self.conn, self.today, self.settings = conn, today, settings
         self.initiatives = initiative_rows.load_initiatives(conn)
         self.functions = {i.id: i.function for i in self.initiatives}
         self.fx = alliance_rows.load_fx(conn)
         self.runs = _with_previous(measurement_rows.load_runs(conn))
+
+    @cached_property
+    def statuses(self) -> initiative_status.StatusBoard:
+        return initiative_status.board(
+            self.conn, self.today, self.initiatives, self.fx, self.settings
+        )
 
     @cached_property
     def details(self) -> list[tuple[MeasurementRun, str, dict[str, Any]]]:
@@ -172,39 +177,19 @@ def _with_previous(
     return paired
 
 
-# --- behind ramp -----------------------------------------------------------------------
-
-
-def _through(facts: _Facts) -> Month | None:
-    """The month the ledger is complete to: the last month before today's, or the ledger's
-    latest month if that is earlier (savings are booked after their month closes)."""
-    latest = alert_rows.last_period(facts.conn)
-    if latest is None:
-        return None
-    return min(Month.of(facts.today).plus(-1), Month.parse(latest))
+# --- behind ramp: from the initiatives' status, the one every surface reads -------------
 
 
 def _ramp(facts: _Facts, setting: RuleSetting) -> list[Alert]:
-    through = _through(facts)
-    if through is None:
+    board = facts.statuses
+    if board.through is None:
         return []
-    realized: dict[str, Decimal] = defaultdict(Decimal)
-    for initiative, currency, month, amount in alert_rows.savings_by_initiative(
-        facts.conn, str(through)
-    ):
-        converted = facts.eur(amount, currency, Month.parse(month) if month else through)
-        realized[initiative] += converted or 0
-    standings = []
-    for i in facts.initiatives:
-        plan = i.locked_plan
-        if plan is None or i.stage.rank < Stage.L3.rank or i.side_status is SideStatus.cancelled:
-            continue
-        try:
-            item = as_engine_input(i, plan, facts.fx)
-        except NotFound:  # no FX rate for that month
-            continue
-        expected = rules.ramp_to_date(item.run_rate, item.start, exact_profile(item), through)
-        standings.append(rules.RampStanding(i.id, i.function, expected, realized[i.id], through))
+    standings = [
+        rules.RampStanding(s.initiative_id, s.function, s.planned_to_date, s.realized.to_date,
+                           board.through, board.not_attributed_in(s.function).to_date)
+        for s in board.initiatives
+        if s.behind_ramp is not None
+    ]  # fmt: skip
     return rules.behind_ramp(standings, setting)
 
 

@@ -39,7 +39,8 @@ from synergies.reports.synergy_report import Breakdown, counted_tally
 from synergies.services import forecast_settings, initiatives, reports, structure
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
-from synergies.services.forecasts import BASELINE_SIGMA, as_engine_input, remaining, to_eur
+from synergies.services.engine_inputs import as_engine_input, to_eur
+from synergies.services.forecasts import BASELINE_SIGMA, remaining
 from synergies.services.security import Action
 from synergies.storage import audit_rows, initiative_rows, ledger_rows
 from synergies.storage.audit_rows import AuditRecord
@@ -175,7 +176,8 @@ def case_as_of(history: History, year: int, span: Span) -> Case | None:
         if state is None or _left_out(state, history.excluded_agreements):
             continue
         assert state.forecast is not None  # _left_out refuses initiatives without figures
-        rest = remaining(as_engine_input(state, state.forecast, history.fx), year)
+        realized_then = Decimal(str(own.get(item.id, 0.0)))  # as the live forecast: its year
+        rest = remaining(as_engine_input(state, state.forecast, history.fx), year, realized_then)
         if rest is not None:
             members.append(rest)
     targets = tuple(Target(y, a) for y, a in history.targets if year < y <= year + span.horizons)

@@ -19,7 +19,8 @@ from synergies.domain.allocation import AllocationMethod
 from synergies.domain.calendar import Month
 from synergies.domain.counting import counted
 from synergies.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from synergies.domain.initiatives import Initiative, SideStatus
+from synergies.domain.initiative_status import InitiativeStatus
+from synergies.domain.initiatives import Initiative
 from synergies.domain.ledger import EntryFilter
 from synergies.forecasting import alliance_payback
 from synergies.forecasting import payback as initiative_payback
@@ -32,6 +33,7 @@ from synergies.schemas.structure import FunctionOut
 from synergies.services import (
     audit_trail,
     forecasts,
+    initiative_status,
     initiatives,
     ledger,
     measurement,
@@ -39,12 +41,17 @@ from synergies.services import (
     structure,
 )
 from synergies.services.context import Context
+from synergies.services.engine_inputs import to_eur
 from synergies.services.exports import partners_text
 from synergies.services.security import Action
 
 __all__ = ["Format", "Paper", "Rendered", "board_pack", "format_of", "render", "write"]
 
-AT_RISK = (SideStatus.at_risk, SideStatus.on_hold)
+# The day the pack states each initiative's status: 31 March after the year, when the board
+# signs the year's statement (the 2015 figures were published in March 2016). By then the
+# year's ledger is closed (the status reads it to the month before the day) and the
+# controllers' sign-offs of the close are in; `alerts --on` that day says the same.
+SIGN_OFF = (3, 31)
 ATTEMPTS = 3  # builds tried while writers keep moving the audit head
 PAYBACK_LISTED = 12  # initiatives the payback table lists, largest one-off costs first
 
@@ -151,7 +158,7 @@ def _build(ctx: Context, year: int) -> pack.BoardPack:
         burn_up=burn_up(report, forecast, position.target_year if position else None),
         bridge=tuple(report.bridge), bridge_start=_year(report, year - 1),
         payback=payback, payback_plans=plans, functions=functions, executives=executives,
-        at_risk=tuple(_at_risk(ctx, i) for i in everyone if i.side_status in AT_RISK),
+        at_risk=_at_risk(ctx, everyone, status_day(ctx, year)), status_on=status_day(ctx, year),
         reconciled=_reconciled(ctx, year),
         confidential=tuple(_weights(ctx, everyone, readable)),
         measured=tuple(_measured(ctx, year, readable)),
@@ -230,18 +237,30 @@ def _function_targets(ctx: Context, position: PositionOut | None) -> dict[str, D
         return {}
     fx = structure.fx_table(ctx)
     return {
-        t.function: forecasts.to_eur(fx, t.amount, Month(t.year, 12))
+        t.function: to_eur(fx, t.amount, Month(t.year, 12))
         for t in structure.targets(ctx)
         if t.function is not None and t.year == position.target_year
     }
 
 
-def _at_risk(ctx: Context, i: Initiative) -> pack.AtRisk:
+def status_day(ctx: Context, year: int) -> date:
+    """The day the pack of `year` states the initiatives' status on (no later than today)."""
+    return min(date(year + 1, *SIGN_OFF), ctx.clock().date())
+
+
+def _at_risk(ctx: Context, everyone: list[Initiative], on: date) -> tuple[pack.AtRisk, ...]:
+    board = initiative_status.statuses(ctx, on)
+    known = {i.id: i for i in everyone}
+    return tuple(_flagged(ctx, known[s.initiative_id], s) for s in board.at_risk
+                 if s.initiative_id in known)  # fmt: skip
+
+
+def _flagged(ctx: Context, i: Initiative, s: InitiativeStatus) -> pack.AtRisk:
     plan = i.locked_plan or i.forecast
     return pack.AtRisk(
-        i.id, i.name, i.function, i.stage.value, i.side_status.value if i.side_status else "",
+        i.id, i.name, i.function, i.stage.value, "; ".join(s.reasons),
         plan.run_rate.amount if plan else None, plan.run_rate.currency if plan else None,
-        partners_text(ctx, i),
+        partners_text(ctx, i), s.on, s.realized.to_date, s.planned_to_date,
     )  # fmt: skip
 
 

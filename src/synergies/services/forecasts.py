@@ -7,13 +7,13 @@ needs (what was left out and why, how the probabilities were set)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from synergies.domain.calendar import Month
 from synergies.domain.errors import Conflict, InvalidInput, NotFound
-from synergies.domain.fx import FxTable
-from synergies.domain.initiatives import Initiative, PlanFigures, SideStatus, Stage
-from synergies.domain.money import Money
+from synergies.domain.initiative_status import InitiativeStatus
+from synergies.domain.initiatives import Initiative, SideStatus
 from synergies.forecasting import (
     Baseline,
     CalibratedProbability,
@@ -31,11 +31,17 @@ from synergies.forecasting import (
 from synergies.forecasting import payback as initiative_payback
 from synergies.forecasting.calibration import probabilities
 from synergies.forecasting.history import outcomes_known, stage_events
-from synergies.forecasting.inputs import SideStatus as EngineStatus
 from synergies.forecasting.versions import DEFAULTS, SettingsVersion
-from synergies.services import forecast_settings, initiatives, reports, structure
+from synergies.services import (
+    forecast_settings,
+    initiative_status,
+    initiatives,
+    reports,
+    structure,
+)
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
+from synergies.services.engine_inputs import as_engine_input, to_eur
 from synergies.services.security import Action
 from synergies.storage import initiative_rows
 
@@ -77,64 +83,45 @@ class PaybackOutcome:
     alliance: Payback
 
 
-def to_eur(fx: FxTable, money: Money, month: Month) -> Decimal:
-    """Plans lie partly in the future: convert by the FX table's rule for planned amounts."""
-    if money.currency == "EUR":
-        return money.rounded().amount
-    return fx.convert_planned(money, "EUR", month).result.rounded().amount
+def remaining(
+    i: ForecastInitiative, as_of: int, realized_run_rate: Decimal
+) -> ForecastInitiative | None:
+    """What an initiative adds beyond the realized year `as_of`; None if nothing is to come.
 
-
-def as_engine_input(i: Initiative, figures: PlanFigures, fx: FxTable) -> ForecastInitiative:
-    """An initiative as the engine sees it, with its whole plan (for payback)."""
-    return ForecastInitiative(
-        id=i.id, function=i.function, stage=i.stage.value, side_status=_status(i.side_status),
-        run_rate=to_eur(fx, figures.run_rate, figures.start), start=figures.start,
-        ramp_months=figures.ramp_months,
-        one_off_cost=to_eur(fx, figures.one_off_costs, figures.start),
-        probability=float(i.probability) if i.probability is not None else None,
-        illustrative=i.illustrative,
-    )  # fmt: skip
-
-
-ENGINE_STATUS: dict[SideStatus | None, EngineStatus | None] = {
-    None: None, SideStatus.at_risk: "at_risk", SideStatus.on_hold: "on_hold",
-    SideStatus.cancelled: "cancelled",
-}  # fmt: skip
-
-
-def _status(status: SideStatus | None) -> EngineStatus | None:
-    return ENGINE_STATUS[status]
-
-
-def remaining(i: ForecastInitiative, as_of: int) -> ForecastInitiative | None:
-    """What an initiative adds beyond the realized year `as_of`; None if all of it is in it.
-
-    A saving that started ramping by December of `as_of` is partly realized already: only the
-    rest of its ramp is new, starting the next January.
-    """
-    end = Month(as_of, 12)
-    elapsed = i.start.months_until(end) + 1
-    if elapsed <= 0:
-        return i
-    if i.ramp_months == 0 or elapsed >= i.ramp_months:
+    The realized baseline holds what the initiative realized in `as_of` (its realized
+    run-rate), whatever its plan said: still to come is its plan's run-rate less that, on the
+    rest of its ramp from the next January (at once if its ramp should be over), its one-off
+    cost paid already. An initiative that realized nothing is never in the baseline."""
+    still = i.run_rate - realized_run_rate
+    if still <= 0:
         return None
-    done = Decimal(elapsed) / Decimal(i.ramp_months)
+    elapsed = i.start.months_until(Month(as_of, 12)) + 1
+    if elapsed <= 0:
+        return replace(i, run_rate=still)
     return replace(
-        i, run_rate=i.run_rate * (1 - done), start=Month(as_of + 1, 1),
-        ramp_months=i.ramp_months - elapsed, one_off_cost=Decimal(0),
+        i, run_rate=still, start=Month(as_of + 1, 1),
+        ramp_months=max(i.ramp_months - elapsed, 0), one_off_cost=Decimal(0),
     )  # fmt: skip
 
 
-def _why_excluded(i: Initiative, excluded_agreements: set[str]) -> str | None:
+def _why_excluded(
+    i: Initiative, status: InitiativeStatus, excluded_agreements: set[str]
+) -> str | None:
     if i.forecast is None:
         return "no figures yet (L0 idea without an estimate)"
-    if i.side_status is SideStatus.cancelled:
-        return "cancelled"
     if i.agreement in excluded_agreements:
         return f"savings under the {i.agreement} agreement are excluded from alliance synergies"
-    if i.stage is Stage.L5:
-        return "realized (L5): already in the realized baseline"
+    if status.closed:
+        done = "cancelled" if i.side_status is SideStatus.cancelled else "realized (L5)"
+        return f"closed, {done}: what it realized is in the realized baseline"
     return None
+
+
+def _delivered(status: InitiativeStatus, plan: Decimal, year: int) -> str:
+    return (
+        f"realized {status.realized.run_rate:,.0f} EUR in {year} against its run-rate of "
+        f"{plan:,.0f} EUR: already in the realized baseline"
+    )
 
 
 def stage_outcomes(ctx: Context) -> list[StageOutcome]:
@@ -170,13 +157,16 @@ def forecast_inputs(
     fx = structure.fx_table(ctx)
     excluded_agreements = {a.code for a in structure.agreements(ctx).values()
                            if a.excluded_from_synergies}  # fmt: skip
+    # The status at the end of `year`: the ledger complete to its December.
+    board = initiative_status.statuses(ctx, on=date(year + 1, 1, 1))
     members, left_out = [], []
     for i in initiatives.list_initiatives(ctx):
-        reason = _why_excluded(i, excluded_agreements)
+        status = board.of(i.id)
+        reason = _why_excluded(i, status, excluded_agreements)
         engine = as_engine_input(i, i.forecast, fx) if reason is None and i.forecast else None
-        rest = remaining(engine, year) if engine else None
+        rest = remaining(engine, year, status.realized.run_rate) if engine else None
         if engine and rest is None:
-            reason = f"fully ramped by the end of {year}: already in the realized baseline"
+            reason = _delivered(status, engine.run_rate, year)
         if rest is None:
             left_out.append(Excluded(i.id, reason or ""))
         else:

@@ -20,9 +20,11 @@ from synergies.domain.initiatives import Initiative, Stage
 from synergies.domain.ledger import EntryFilter, LedgerEntry
 from synergies.forecasting import CalibratedProbability, ForecastInitiative, Payback
 from synergies.forecasting.tornado import Driver
+from synergies.schemas.initiatives import InitiativeStatusOut
 from synergies.services import (
     audit_trail,
     forecasts,
+    initiative_status,
     initiatives,
     ledger,
     measurement,
@@ -75,6 +77,7 @@ class Detail:
     history: tuple[StageChange, ...]
     entries: tuple[LedgerEntry, ...]
     runs: tuple[MeasuredRun, ...]
+    status: InitiativeStatusOut  # today's, as the register and the alerts say it
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,7 @@ def detail(ctx: Context, initiative_id: str) -> Detail:
     return Detail(
         found, following, tuple(gate_unmet(found, following)) if following else (),
         _history(ctx, found.id), tuple(ledger.entries(ctx, EntryFilter(initiative=found.id))),
-        _measured(ctx, found.id),
+        _measured(ctx, found.id), initiative_status.statuses(ctx).shown(found.id),
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from synergies.domain.ledger import EntryFilter
 from synergies.domain.plans import LockedPlan, PlannedInitiative
 from synergies.services import initiatives, ledger, structure
 from synergies.services.context import Context
-from synergies.services.forecasts import to_eur
+from synergies.services.engine_inputs import to_eur
 from synergies.services.security import Action
 from synergies.storage import plan_rows
 

@@ -7,12 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, case, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, Connection, and_, case, func, insert, select, type_coerce, update
 
 from synergies.domain.alert_rules import BaselineDecision, SavingsAge
 from synergies.domain.alerts import Rule, RuleSetting, default_settings
 from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource
+from synergies.storage import ledger_rows
 from synergies.storage import tables as t
 from synergies.storage.types import FACTOR, SCALE
 
@@ -60,21 +61,48 @@ def _units(value: Any) -> Decimal:
 _SUM = func.sum(type_coerce(L.c.amount, BigInteger)).label("total")
 
 
-def savings_by_initiative(conn: Connection, through: str) -> list[tuple[str, str, str, Decimal]]:
-    """(initiative, currency, month, amount) of the synergies to month `through` (reversals
-    net out): EUR summed over all months (month ""), other currencies by month, to convert.
+def realized_by_initiative(
+    conn: Connection, through: str, recent_from: str
+) -> list[tuple[str | None, str | None, str, str, Decimal]]:
+    """(initiative, function, currency, month, amount) of the synergies to month `through`
+    (reversals net out; one-off costs are not synergies). Savings booked without an
+    initiative come back with initiative None, by function: they are not attributed.
+    Months from `recent_from` come one by one (the realized run-rate reads them); EUR
+    before it is summed (month ""), other currencies stay by month, to convert.
 
-    Written so that no index is used (coalesce): nearly every entry passes the filter, and
-    one pass over the table is several times faster than reading it in an index's order."""
-    initiative = func.coalesce(L.c.initiative_id, "")
-    month = case((L.c.currency == "EUR", ""), else_=L.c.period)
+    The one place that sums ledger savings per initiative: every status, alert and forecast
+    reads realized savings through it. Written so that no index is used (coalesce): nearly
+    every entry passes the filter, and one pass over the table is several times faster than
+    reading it in an index's order."""
+    period = func.coalesce(L.c.period, "")
+    month = case((and_(L.c.currency == "EUR", period < recent_from), ""), else_=L.c.period)
+    keys = (L.c.initiative_id, L.c.function, L.c.currency)
     query = (
-        select(initiative.label("initiative"), L.c.currency, month.label("month"), _SUM)
-        .where(initiative != "", func.coalesce(L.c.period, "") <= through,
-               L.c.category != Category.one_off_cost.value)
-        .group_by(initiative, L.c.currency, month)
-    )  # fmt: skip
-    return [(r.initiative, r.currency, r.month, _units(r.total)) for r in conn.execute(query)]
+        select(*keys, month.label("month"), _SUM)
+        .where(period <= through, L.c.category != Category.one_off_cost.value)
+        .group_by(*keys, month)
+    )
+    found = [
+        (r.initiative_id, r.function, r.currency, r.month, _units(r.total))
+        for r in conn.execute(query)
+    ]
+    return found + _superseded(conn, through, recent_from)
+
+
+def _superseded(
+    conn: Connection, through: str, recent_from: str
+) -> list[tuple[str | None, str | None, str, str, Decimal]]:
+    """The declared entries a measurement stands for, as negative rows of the same shape:
+    the counting rule (domain/counting.py) applied to the sums above."""
+    cells = ledger_rows.measured_cells(conn)
+    rows = []
+    for e in ledger_rows.sum_superseded(conn, "function", cells):
+        month = str(e.period)
+        if month > through:
+            continue
+        shown = "" if e.amount.currency == "EUR" and month < recent_from else month
+        rows.append((e.initiative_id, e.function, e.amount.currency, shown, -e.amount.amount))
+    return rows
 
 
 def last_period(conn: Connection) -> str | None:

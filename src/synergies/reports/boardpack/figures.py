@@ -57,14 +57,19 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class AtRisk:
+    """An initiative the status flags on the pack's day, and why (services/initiative_status)."""
+
     initiative: str
     name: str
     function: str
     stage: str
-    status: str
+    status: str  # the reasons it is at risk
     run_rate: Decimal | None
     currency: str | None
     partners: str  # as the exports write them: a cost base's weights only for those allowed
+    on: date
+    realized: Decimal  # EUR to the month the ledger is complete to on `on`
+    planned: Decimal  # EUR its plan's ramp lands to that month
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +149,7 @@ class BoardPack:
     at_risk: tuple[AtRisk, ...]
     # Initiatives of `year` with measured evidence: declared against measured (counting rule)
     reconciled: tuple[BreakdownOut, ...]
+    status_on: date  # the day the initiatives' status is stated on
     confidential: tuple[ConfidentialWeight, ...]
     measured: tuple[MeasuredDetail, ...]  # partner-confidential, for readers allowed only
     confidential_partners: tuple[str, ...]  # whose confidential data this reader may read

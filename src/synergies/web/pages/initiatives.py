@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -35,9 +36,15 @@ from synergies.domain.initiatives import Initiative, SideStatus, Stage
 from synergies.domain.partners import partner_code
 from synergies.schemas.common import MoneyOut
 from synergies.schemas.forecast import DriverOut, PaybackOut, euros
-from synergies.schemas.initiatives import InitiativeOut
+from synergies.schemas.initiatives import InitiativeOut, InitiativeStatusOut
 from synergies.schemas.ledger import EntryOut
-from synergies.services import forecasts, initiative_detail, initiatives, structure
+from synergies.services import (
+    forecasts,
+    initiative_detail,
+    initiative_status,
+    initiatives,
+    structure,
+)
 from synergies.services.initiatives import InitiativeFilter
 from synergies.services.security import Action
 from synergies.web.session import FormViewer, Viewer, ViewerDep
@@ -68,7 +75,8 @@ class Column:
 COLUMNS = (
     Column("ID", "id"), Column("Name", "name"), Column("Function", "function"),
     Column("Stage and status", "stage"), Column("Partners"),
-    Column("Run-rate (plan)", numeric=True),
+    Column("Run-rate (plan)", numeric=True), Column("Realized to date (EUR)", numeric=True),
+    Column("Status today"),
 )  # fmt: skip
 
 
@@ -93,6 +101,7 @@ def initiative_list(
     where = InitiativeFilter(stage, function, status, code)
     found = initiatives.list_initiatives(viewer.ctx, where)
     items, total = cut(found, Paging(limit, offset), sort, SORT_KEYS)
+    board = initiative_status.statuses(viewer.ctx)
     query: dict[str, object] = {
         "function": function, "stage": stage, "partner": code, "status": status,
     }  # fmt: skip
@@ -100,7 +109,8 @@ def initiative_list(
     return render(
         request, "initiatives.html", viewer, title="Initiatives",
         json_links=(("Initiatives", _link("/initiatives", {**query, **_api_paging(here, offset)})),),
-        rows=[Row.of(i) for i in items],
+        rows=[Row.of(i, board.shown(i.id)) for i in items],
+        not_attributed=_not_attributed(board, {i.function for i in items}),
         total=total, offset=offset, limit=limit, sort=sort, query=query,
         columns=[(c, _sorted_by(c, sort), _sort_link(c, sort, here)) for c in COLUMNS],
         previous=_link(BASE, {**here, "offset": max(offset - limit, 0)}) if offset else None,
@@ -109,6 +119,14 @@ def initiative_list(
         partners=sorted(structure.partners(viewer.ctx)), stages=list(Stage),
         statuses=list(SideStatus), page_sizes=PAGE_SIZES,
     )  # fmt: skip
+
+
+def _not_attributed(
+    board: initiative_status.StatusBoard, functions: set[str]
+) -> list[tuple[str, Decimal]]:
+    """Each listed function's savings booked to no initiative, to show beside its own."""
+    found = ((f, board.not_attributed_in(f).to_date) for f in sorted(functions))
+    return [(f, amount) for f, amount in found if amount]
 
 
 def _api_paging(here: dict[str, object], offset: int) -> dict[str, object]:
@@ -122,12 +140,13 @@ class Row:
     item: InitiativeOut
     plan: MoneyOut | None
     partners: tuple[str, ...]
+    status: InitiativeStatusOut
 
     @classmethod
-    def of(cls, i: Initiative) -> Row:
+    def of(cls, i: Initiative, status: InitiativeStatusOut) -> Row:
         figures = i.locked_plan or i.forecast
         plan = MoneyOut.of(figures.run_rate) if figures else None
-        return cls(InitiativeOut.of(i), plan, tuple(i.partners()))
+        return cls(InitiativeOut.of(i), plan, tuple(i.partners()), status)
 
 
 def _sorted_by(column: Column, sort: str) -> str | None:
