@@ -17,7 +17,18 @@ from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource, LedgerEntry
 from synergies.domain.money import Money
 from synergies.measurement.result import Cell, Figures, MeasurementResult
-from synergies.services import alerts, forecasts, imports, ledger, measurement, reports, structure
+from synergies.services import (
+    alerts,
+    boardpack,
+    exports,
+    forecasts,
+    imports,
+    initiative_detail,
+    ledger,
+    measurement,
+    reports,
+    structure,
+)
 from synergies.services.context import Context
 from synergies.services.imports import WorkbookInvalid
 from synergies.storage import ledger_rows
@@ -142,7 +153,9 @@ def test_a_month_before_the_first_rate_stays_an_error_naming_it(ctx: Context) ->
     assert "add JPY rates for 2005-06 or an earlier month" in (refused.value.fix or "")
 
 
-def test_a_far_future_entry_stored_before_the_rule_breaks_no_view(ctx: Context) -> None:
+def test_a_far_future_entry_stored_before_the_rule_breaks_no_view(
+    ctx: Context, tmp_path: Path
+) -> None:
     stored_before_the_rule(ctx, saving(FAR))
     report = reports.synergy_report(ctx)
     assert report.breakdown_year == 2017  # the latest realized year up to now, not 2199
@@ -152,3 +165,6 @@ def test_a_far_future_entry_stored_before_the_rule_breaks_no_view(ctx: Context) 
     outcome = forecasts.run_forecast(ctx, target_year=2018, trials=2_000)
     assert outcome.inputs.portfolio.baseline.year == 2017
     alerts.evaluate(ctx)  # every rule reads the ledger in EUR: none fails
+    assert initiative_detail.forecast_contribution(ctx, "PUR-001").as_of == 2017
+    assert boardpack.board_pack(ctx, 2017).outlook is not None
+    assert exports.export(ctx, tmp_path / "store.xlsx").rows["Ledger"] > 0
