@@ -40,7 +40,7 @@ def test_two_foreign_currencies_take_the_latest_month_that_has_both() -> None:
         TABLE.convert_planned(Money.of(1, "JPY"), "USD", Month(2016, 12))
     assert refused.value.field == "fx_rates"
     both = FxTable([*_rates(TABLE), FxRate(Month(2016, 3), "USD", Decimal("1.10"))])
-    assert both.planning_month("JPY", "USD", Month(2017, 12)) == Month(2016, 3)
+    assert both.rate_month("JPY", "USD", Month(2017, 12)) == Month(2016, 3)
 
 
 def test_before_the_first_rate_is_refused() -> None:
@@ -49,7 +49,7 @@ def test_before_the_first_rate_is_refused() -> None:
 
 
 def test_euro_needs_no_rate() -> None:
-    assert FxTable().planning_month("EUR", "EUR", Month(2030, 1)) == Month(2030, 1)
+    assert FxTable().rate_month("EUR", "EUR", Month(2030, 1)) == Month(2030, 1)
 
 
 @given(st.integers(2010, 2030), st.integers(1, 12))
@@ -58,7 +58,7 @@ def test_the_rule_never_looks_ahead_and_agrees_with_the_months_own_rate(
 ) -> None:
     asked = Month(year, month)
     try:
-        used = TABLE.planning_month("JPY", "EUR", asked)
+        used = TABLE.rate_month("JPY", "EUR", asked)
     except NotFound:
         assert asked < Month(2015, 12)
         return

@@ -4,11 +4,13 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -130,6 +132,44 @@ def test_a_changed_old_partition_reverses_and_reposts_its_month(
     assert len(changes.read) == 2  # both partners' June 2015: the month is measured whole
     assert outcome.posted is not None and outcome.posted.entries_reversed > 0
     assert standing(example_ctx) == whole(history)
+
+
+def _pad(data: bytes, size: int) -> bytes:
+    """A Parquet file's bytes grown to `size` with zeros between its column chunks and its
+    footer: readers find the footer from the file's end and the chunks at the offsets the
+    footer gives, so the content read is the same."""
+    footer_length = int.from_bytes(data[-8:-4], "little")
+    cut = len(data) - 8 - footer_length
+    return data[:cut] + b"\0" * (size - len(data)) + data[cut:]
+
+
+def _rewrite_in_place(path: Path, factor: float) -> None:
+    """Other prices, the same size and modification time: what only the footer tells."""
+    before = path.stat()
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("unit_price")
+    prices = pc.round(pc.multiply(table["unit_price"], factor), 2)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table.set_column(index, "unit_price", prices), sink)
+    path.write_bytes(_pad(sink.getvalue().to_pybytes(), before.st_size))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_partition_rewritten_with_its_size_and_time_kept_is_changed(
+    example_ctx: Context, history: Path
+) -> None:
+    part = history / "purchase_lines/year=2016/month=03/partner=NISSAN/part-0.parquet"
+    part.write_bytes(_pad(part.read_bytes(), part.stat().st_size + 4096))  # room to rewrite
+    incremental.post_incremental(example_ctx, history)
+    _rewrite_in_place(part, 0.7)
+    outcome = incremental.post_incremental(example_ctx, history)
+    assert outcome.changes.changed == (str(part.relative_to(history)),)
+    assert sorted(str(m) for m in outcome.changes.months or ()) == ["2016-03"]
+    assert outcome.posted is not None and outcome.posted.entries_reversed > 0
+    assert standing(example_ctx) == whole(history)
+    again = measurement.post_source(example_ctx, history)
+    assert again.entries_added == again.entries_reversed == 0
 
 
 def test_a_removed_partition_takes_its_months_entries_back(

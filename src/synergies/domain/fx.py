@@ -65,12 +65,13 @@ class FxTable:
                 fix=f"add the {currency} rate for {month} to the FX table",
             ) from None
 
-    def planning_month(self, source: str, target: str, month: Month) -> Month:
-        """The month whose rates convert an amount that lies (partly) in the future.
+    def rate_month(self, source: str, target: str, month: Month) -> Month:
+        """The month whose rates convert an amount of `month` from `source` to `target`.
 
-        The one rule for plans, targets and forecasts: the rates of `month` itself when the
-        table holds both currencies for it, else those of the latest earlier month that holds
-        both. Measured amounts never use it: they convert at their own month with `convert`.
+        The one rule for every amount: the rates of `month` itself when the table holds both
+        currencies for it, else those of the latest earlier month that holds both (a plan or
+        target lies in the future; a realized month may be newer than the last rate recorded).
+        A month before the first rate has none: refused, naming the month and the fix.
         """
         needed = {source, target} - {PIVOT}
         if all((month, c) in self._rates for c in needed):
@@ -87,8 +88,30 @@ class FxTable:
         return max(common)
 
     def convert_planned(self, money: Money, target: str, month: Month) -> Conversion:
-        """Convert a planned or target amount by the rule of `planning_month`."""
-        return self.convert(money, target, self.planning_month(money.currency, target, month))
+        """Convert a planned or target amount by the rule of `rate_month`."""
+        return self.convert(money, target, self.rate_month(money.currency, target, month))
+
+    def convert_realized(self, money: Money, target: str, month: Month) -> Conversion:
+        """Convert a realized amount of `month`: at that month's rate, else by the rule of
+        `rate_month` (the Conversion's month says which), so that no view fails for one
+        month the table lacks. `earlier_rates` lists such months for a page to say so."""
+        return self.convert(money, target, self.rate_month(money.currency, target, month))
+
+    def earlier_rates(
+        self, currencies: Iterable[str], target: str, months: Iterable[Month]
+    ) -> dict[Month, Month]:
+        """Of `months`, those whose amounts in `currencies` convert to `target` at an earlier
+        month's rate, with that month (months before every rate are left out: refused)."""
+        used: dict[Month, Month] = {}
+        for month in sorted(set(months)):
+            for currency in sorted(set(currencies) - {target}):
+                try:
+                    at = self.rate_month(currency, target, month)
+                except NotFound:
+                    continue
+                if at != month:
+                    used[month] = min(at, used.get(month, at))
+        return used
 
     def rate(self, source: str, target: str, month: Month) -> Decimal:
         """Units of `target` for one unit of `source` in `month`."""

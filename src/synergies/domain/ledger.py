@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from synergies.domain.calendar import Month
@@ -89,6 +89,38 @@ def check_sign(entry: LedgerEntry) -> None:
             field="amount",
             fix="to correct an entry, reverse it instead of adding a negative one",
         )
+
+
+PLANNED_FIX = (
+    "the ledger holds realized amounts only: a planned figure belongs to the initiative's "
+    "business case (its run-rate and start) or a locked plan"
+)
+
+
+def check_period(period: Month, *, now: Month, founded: date | None) -> None:
+    """A realized entry lies between the alliance's first month and the current month: a
+    later one is a plan, an earlier one predates the alliance (and either would shift every
+    view that starts from the ledger's first or last year)."""
+    if period > now:
+        raise InvalidInput(
+            f"{period} is after the current month {now}: it is not realized yet",
+            field="period", fix=f"date it {now} or earlier; {PLANNED_FIX}",
+        )  # fmt: skip
+    if founded is not None and period < Month.of(founded):
+        raise InvalidInput(
+            f"{period} is before the alliance began ({founded.isoformat()})",
+            field="period", fix=f"date it {Month.of(founded)} or later, or correct the "
+            "alliance's founding date if it is wrong",
+        )  # fmt: skip
+
+
+def check_founded(earliest: Month, founded: date) -> None:
+    """A founding date after the month of an entry already in the ledger is refused."""
+    if earliest < Month.of(founded):
+        raise InvalidInput(
+            f"the ledger holds an entry dated {earliest}, before {founded.isoformat()}",
+            field="founded", fix=f"give a date in {earliest} or earlier",
+        )  # fmt: skip
 
 
 def reversal_of(

@@ -20,6 +20,7 @@ DESCRIPTION = (
     "Example alliance as of March 2016, from public reporting; invented details are flagged "
     "illustrative."
 )
+FOUNDED = date(1999, 3, 27)  # the Renault-Nissan Alliance agreement was signed that day
 
 PARTNERS = [
     Partner.create("RENAULT", "Renault S.A.", "EUR", 1),

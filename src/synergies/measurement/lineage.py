@@ -11,7 +11,7 @@ from typing import Any
 
 from ibis.backends import BaseBackend
 
-from synergies.measurement.partitions import LINES, file_months
+from synergies.measurement.partitions import LINES, file_months, footer, footer_fingerprint
 from synergies.measurement.source import Source
 
 METHOD = "purchasing-hard-savings"
@@ -66,12 +66,17 @@ def file_stat(path: Path, folder: Path) -> dict[str, Any]:
 def file_entry(
     path: Path, folder: Path, digests: Digests | None = None, *, months: bool = False
 ) -> dict[str, Any]:
-    """A file's path, size, time and hash; with `months`, the first and last month of its
-    posting dates where its Parquet statistics say (an incremental run reads them)."""
+    """A file's path, size, time and hash; with `months`, for a Parquet file, its footer's
+    fingerprint and the first and last month of its posting dates where its statistics say
+    (an incremental run compares and reads them)."""
     digest = digests.get(path) if digests else None
     entry = file_stat(path, folder)
     entry["sha256"] = digest or file_digest(path)
-    span = file_months(path) if months else None
+    meta = footer(path) if months else None
+    if meta is None:
+        return entry
+    entry["footer"] = footer_fingerprint(meta)
+    span = file_months(meta)
     if span is not None:
         entry["first_month"], entry["last_month"] = str(span[0]), str(span[1])
     return entry

@@ -1,32 +1,52 @@
 """What changed in a folder source since a posted run: which purchase-line files (partitions)
 are new, changed or gone, and so which months must be measured again.
 
-A run records each file's path, size, modification time, SHA-256 and the months its lines
-fall in (from the Parquet footer's statistics, so nothing is scanned). A file whose path,
-size and time are as recorded keeps its recorded hash, so that a month's new partition on top
-of years of history costs the reading of that month, not the hashing of the history."""
+A run records each file's path, size, modification time, SHA-256, the months its lines fall
+in and a fingerprint of its Parquet footer (the footer holds every column chunk's statistics
+and sizes, so nothing is scanned). A file whose path, size, time and footer are as recorded
+keeps its recorded hash, so that a month's new partition on top of years of history costs the
+reading of that month's files and the other files' footers, not the hashing of the history.
+The footer catches a file rewritten in place with its size and time kept (other prices move
+the price column's statistics). A file with no footer to compare (CSV, or recorded by a run
+older than footers) is hashed whenever it is compared."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synergies.domain.calendar import Month
+
+if TYPE_CHECKING:
+    from pyarrow.parquet import FileMetaData
 
 LINES = "purchase_lines"
 
 
-def file_months(path: Path) -> tuple[Month, Month] | None:
-    """The first and last month of a Parquet file's posting dates, from its row groups'
-    statistics; None when the file is not Parquet or has no usable statistics."""
+def footer(path: Path) -> FileMetaData | None:
+    """A Parquet file's footer (metadata), read without its data; None for another format."""
     if path.suffix != ".parquet":
         return None
     import pyarrow.parquet as pq
 
-    meta = pq.ParquetFile(path).metadata
+    return pq.ParquetFile(path).metadata
+
+
+def footer_fingerprint(meta: FileMetaData) -> str:
+    """SHA-256 of a canonical form of the footer: rows, schema, and each row group's column
+    chunks with their sizes, offsets, encodings and statistics (min, max, nulls)."""
+    body = json.dumps(meta.to_dict(), sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def file_months(meta: FileMetaData) -> tuple[Month, Month] | None:
+    """The first and last month of a Parquet file's posting dates, from its row groups'
+    statistics; None when the file has no usable statistics."""
     names = [meta.schema.column(i).name for i in range(meta.num_columns)]
     if "posting_date" not in names:
         return None
@@ -71,6 +91,16 @@ def recorded_months(entry: Mapping[str, Any]) -> set[Month] | None:
 
 def stat_key(entry: Mapping[str, Any]) -> tuple[Any, Any, Any]:
     return entry.get("path"), entry.get("bytes"), entry.get("mtime_ns")
+
+
+def same_file(recorded: Mapping[str, Any], stat: Mapping[str, Any], path: Path) -> bool:
+    """Whether a file is the one a run recorded, without hashing it: the same path, size and
+    time, and the same footer. A recorded entry without a footer fingerprint (a CSV file, or
+    a run older than fingerprints) cannot tell: False, so the file is hashed."""
+    if stat_key(recorded) != stat_key(stat) or not recorded.get("footer"):
+        return False
+    meta = footer(path)
+    return meta is not None and footer_fingerprint(meta) == recorded["footer"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,7 +112,7 @@ class SynergyReport:
 
 def _converter(fx: FxTable, currency: str) -> Callable[[LedgerEntry], Decimal]:
     def convert(entry: LedgerEntry) -> Decimal:
-        return fx.convert(entry.amount, currency, entry.period).result.amount
+        return fx.convert_realized(entry.amount, currency, entry.period).result.amount
 
     return convert
 
@@ -319,7 +319,7 @@ def finish_report(
         breakdown,
         focus,
         rows,
-        _rates_note(tally.currencies, currency),
+        _rates_note(tally, fx, currency, calendar),
         _bridge(before, rows, currency),
     )
 
@@ -355,11 +355,29 @@ def _breakdown(tally: Tally, year: int | None, currency: str) -> list[BreakdownL
     ]  # fmt: skip
 
 
-def _rates_note(currencies: frozenset[str], currency: str) -> str:
-    foreign = sorted(currencies - {currency})
+def _rates_note(tally: Tally, fx: FxTable, currency: str, calendar: FiscalCalendar) -> str:
+    foreign = sorted(tally.currencies - {currency})
     if not foreign:
         return f"all entries are in {currency}; no conversion"
-    return (
+    note = (
         f"{', '.join(foreign)} converted to {currency} at each entry's monthly rate "
         "from the FX table (constant currency per month); targets at the latest rate known"
     )
+    years = {y for y, v in (*tally.realized.items(), *tally.one_off.items()) if v}
+    months = [m for y in years for m in calendar.months(y)]
+    earlier = fx.earlier_rates(tally.currencies, currency, months)
+    return note + "".join(f"; {span}" for span in _spans(earlier))
+
+
+def _spans(earlier: dict[Month, Month]) -> list[str]:
+    """'2019-01 to 2019-12 at the 2018-12 rate': months without a rate, run by run."""
+    runs: list[tuple[Month, Month, Month]] = []  # (first, last, rate month)
+    for month, used in sorted(earlier.items()):
+        if runs and runs[-1][2] == used and runs[-1][1].plus(1) == month:
+            runs[-1] = (runs[-1][0], month, used)
+        else:
+            runs.append((month, month, used))
+    return [
+        f"{first}{f' to {last}' if last != first else ''} have no rate: at the {used} rate"
+        for first, last, used in runs
+    ]

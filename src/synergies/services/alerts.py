@@ -161,7 +161,7 @@ class _Facts:
         if currency == "EUR":
             return amount
         try:
-            return self.fx.convert(Money(amount, currency), "EUR", month).result.amount
+            return self.fx.convert_realized(Money(amount, currency), "EUR", month).result.amount
         except NotFound:  # no FX rate for that month
             return None
 

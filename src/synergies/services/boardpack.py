@@ -136,7 +136,7 @@ def _build(ctx: Context, year: int) -> pack.BoardPack:
     fx = structure.fx_table(ctx)
     entries = [
         (e, e.amount.amount if e.amount.currency == "EUR"
-         else fx.convert(e.amount, "EUR", e.period).result.amount)
+         else fx.convert_realized(e.amount, "EUR", e.period).result.amount)
         for e in counted(ledger.entries(ctx, EntryFilter(year=year))) if e.is_synergy
     ]  # fmt: skip
     everyone = initiatives.list_initiatives(ctx)

@@ -26,7 +26,7 @@ def load_example(ctx: Context) -> Loaded:
     with ctx.transaction():
         if structure.alliance_name(ctx) == example.ALLIANCE:
             return Loaded(already_loaded=True)
-        structure.name_alliance(ctx, example.ALLIANCE, example.DESCRIPTION)
+        structure.name_alliance(ctx, example.ALLIANCE, example.DESCRIPTION, example.FOUNDED)
         for partner in example.PARTNERS:
             structure.add_partner(ctx, partner)
         for holding in example.SHAREHOLDINGS:

@@ -147,7 +147,7 @@ def forecast_inputs(
     realized = {y.year: y.realized.amount for y in report.years if y.realized.amount}
     if not realized:
         raise NotFound("no realized synergies to start from", fix="record ledger entries first")
-    year = as_of if as_of is not None else max(realized)
+    year = as_of if as_of is not None else _default_as_of(realized, target_year, ctx)
     if year not in realized:
         raise NotFound(
             f"no realized synergies in {year}", field="as_of",
@@ -188,6 +188,15 @@ def forecast_inputs(
         {y: v for y, v in realized.items() if y > year},
         in_force,
     )
+
+
+def _default_as_of(realized: dict[int, Decimal], target_year: int, ctx: Context) -> int:
+    """The latest realized year before the target year and not after the current one: an
+    entry dated in the future (stored before such dates were refused), or a year realized
+    after the target, does not turn every reader's default forecast into a refusal."""
+    now = ctx.clock().year
+    known = [y for y in realized if y <= now] or list(realized)
+    return max([y for y in known if y < target_year] or known)
 
 
 def _check_horizon(year: int, target_year: int, *, chosen: bool) -> None:
@@ -233,7 +242,8 @@ def run_forecast(
     ctx.allow(Action.read)
     if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
         return run()
-    key = ("forecast", target_year, as_of, trials, seed, rho)
+    default_from = ctx.clock().year if as_of is None else None  # `_default_as_of` reads it
+    key = ("forecast", target_year, as_of, trials, seed, rho, default_from)
     return ctx.store.cache.get(key, lambda version: _kept(run(version)), ACCOUNT_ACTIONS)
 
 

@@ -553,6 +553,7 @@ def _ledger(run: _Run) -> None:
     stored = {i.id: i for i in initiative_rows.load_initiatives(run.conn)}
     run.initiatives = stored
     functions = {i.id: i.function for i in stored.values()}
+    periods = ledger.periods(run.ctx, run.conn)
     seen: set[str] = set()
     batch: list[LedgerEntry] = []
     keys: list[str] = []
@@ -567,6 +568,8 @@ def _ledger(run: _Run) -> None:
         if have is not None and have[1] == digest:
             run.count(sheet, "unchanged")
             continue
+        if not _in_periods(run, sheet, row, entry, periods):
+            continue
         if have is not None:
             reason = f"corrected by {run.label} row {row.number}"
             if not _guarded(run, sheet, row, lambda i=have[0], r=reason: ledger.reverse(
@@ -580,6 +583,19 @@ def _ledger(run: _Run) -> None:
             batch, keys = [], []
     _append(run, sheet, batch, keys)
     run.absent = sorted(r for r in live if r not in seen and refs.native_id(r) is None)
+
+
+def _in_periods(
+    run: _Run, sheet: Sheet, row: Row, entry: LedgerEntry, periods: ledger.Periods
+) -> bool:
+    """A new or changed row is realized: dated from the alliance's month to the current one
+    (a row already in the store as it is stays unchanged, whatever its month)."""
+    try:
+        periods.check(entry.period)
+    except InvalidInput as refused:
+        run.problem(sheet, row, refused.field, entry.period, refused.message, refused.fix or "")
+        return False
+    return True
 
 
 def _shared(

@@ -22,7 +22,7 @@ from synergies.measurement.contract import CONTRACTS_BY_NAME
 from synergies.measurement.engines import LOCAL, Engine, SparkSettings
 from synergies.measurement.lineage import content_hash, file_entry, file_stat
 from synergies.measurement.measure import Period, Selection, measure
-from synergies.measurement.partitions import LINES, Changes, diff, everything, stat_key
+from synergies.measurement.partitions import LINES, Changes, diff, everything, same_file
 from synergies.measurement.source import find_files
 from synergies.services import measurement
 from synergies.services.context import Context
@@ -46,8 +46,9 @@ def base_run(ctx: Context, source: str | Path) -> MeasurementRun | None:
 
 
 def current_files(folder: Path, recorded: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Each table's file entries as a run records them; a purchase-line file whose path, size
-    and time are as recorded keeps its recorded hash and months (it is not read)."""
+    """Each table's file entries as a run records them; a purchase-line file whose path, size,
+    time and Parquet footer are as recorded keeps its recorded hash and months (only its
+    footer is read); any other file is hashed."""
     tables: dict[str, Any] = {}
     for name in CONTRACTS_BY_NAME:
         found = find_files(folder, name)
@@ -57,7 +58,7 @@ def current_files(folder: Path, recorded: Mapping[str, Mapping[str, Any]]) -> di
         for path in found.paths:
             stat = file_stat(path, folder)
             known = recorded.get(stat["path"]) if name == LINES else None
-            if known is not None and stat_key(known) == stat_key(stat):
+            if known is not None and same_file(known, stat, path):
                 entries.append(dict(known))
             else:
                 entries.append(file_entry(path, folder, months=name == LINES))

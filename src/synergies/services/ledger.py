@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Select
 
+from synergies.domain.calendar import Month
 from synergies.domain.errors import Conflict, InvalidInput
 from synergies.domain.initiatives import Category, Initiative
-from synergies.domain.ledger import EntryFilter, LedgerEntry, check_sign, reversal_of
+from synergies.domain.ledger import (
+    EntryFilter,
+    LedgerEntry,
+    check_period,
+    check_sign,
+    reversal_of,
+)
 from synergies.domain.money import Money
 from synergies.domain.partners import find_partner
 from synergies.services.audit import ledger_digest
@@ -121,15 +129,32 @@ def _by_kind(sums: dict[tuple[str, str], Decimal]) -> tuple[list[Money], list[Mo
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Periods:
+    """The months a new realized entry may have in this store, now."""
+
+    now: Month  # the current month, by the store's clock
+    founded: date | None  # the day the alliance began, if the store knows it
+
+    def check(self, period: Month) -> None:
+        check_period(period, now=self.now, founded=self.founded)
+
+
+def periods(ctx: Context, conn: Connection) -> Periods:
+    """The rule for a caller that checks entries one by one (a workbook import, per row)."""
+    return Periods(Month.of(ctx.clock()), alliance_rows.alliance_founded(conn))
+
+
 LARGE_BATCH = 1_000  # entries: above this, a batch reads every initiative at once
 
 
 class _References:
-    """Partners and initiatives looked up once per batch."""
+    """Partners, initiatives and the months an entry may have, looked up once per batch."""
 
-    def __init__(self, conn: Connection, *, all_initiatives: bool = False) -> None:
+    def __init__(self, ctx: Context, conn: Connection, *, all_initiatives: bool = False) -> None:
         self.conn = conn
         self.partners = alliance_rows.load_partners(conn)
+        self.periods = periods(ctx, conn)
         self.initiatives: dict[str, Initiative] = {}
         if all_initiatives:  # a large batch: one query instead of one per initiative
             self.initiatives = {i.id: i for i in initiative_rows.load_initiatives(conn)}
@@ -145,6 +170,8 @@ class _References:
         """Check references and fill the function from the initiative."""
         find_partner(self.partners, entry.partner)
         check_sign(entry)
+        if entry.reverses is None:  # a reversal takes its original's month, whatever it is
+            self.periods.check(entry.period)
         if entry.initiative_id is None:
             return entry
         initiative = self.initiative(entry.initiative_id)
@@ -168,7 +195,7 @@ def add(ctx: Context, entry: LedgerEntry) -> LedgerEntry:
     """Append one entry, recorded by someone of its partner (and, for a lead, its function)."""
     ctx.allow(Action.record_ledger)  # the role, before any look-up on the caller's behalf
     with ctx.transaction() as conn:
-        full = _References(conn).complete(entry)
+        full = _References(ctx, conn).complete(entry)
         ctx.allow(Action.record_ledger, partner=full.partner, function=full.function)
         (new_id,) = ledger_rows.insert_entries(conn, [full])
         stored = replace(full, id=new_id)
@@ -194,7 +221,7 @@ def add_many(
     with ctx.transaction() as conn:
         known = ledger_rows.known_import_keys(conn, keys)
         fresh = [(e, k) for e, k in zip(batch, keys, strict=True) if k not in known]
-        refs = _References(conn, all_initiatives=len(fresh) > LARGE_BATCH and not initiatives)
+        refs = _References(ctx, conn, all_initiatives=len(fresh) > LARGE_BATCH and not initiatives)
         refs.initiatives.update(initiatives or {})
         completed = [refs.complete(e) for e, _ in fresh]
         for partner, function in sorted({(e.partner, e.function or "") for e in completed}):

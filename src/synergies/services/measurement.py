@@ -27,7 +27,13 @@ from sqlalchemy import Connection
 from synergies.domain.calendar import Month
 from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.initiatives import Category
-from synergies.domain.ledger import MEASURED_LINEAGE, EntrySource, LedgerEntry, reversal_of
+from synergies.domain.ledger import (
+    MEASURED_LINEAGE,
+    PLANNED_FIX,
+    EntrySource,
+    LedgerEntry,
+    reversal_of,
+)
 from synergies.domain.money import Money
 from synergies.measurement.lineage import source_label
 from synergies.measurement.measure import Period, measure
@@ -193,6 +199,7 @@ def post_result(
     shown = label or source_label(str(source))
     digest = content_fingerprint(result, period, key)
     with ctx.transaction() as conn:
+        _check_months(ledger.periods(ctx, conn), result)
         previous = measurement_rows.run_with_fingerprint(conn, digest)
         wanted, live = _amounts(result), _live(conn, _prefix(key))
         if months is not None:
@@ -234,6 +241,29 @@ def _without(
         for (partner, month), holder in sorted(held.items())
     )  # fmt: skip
     return kept, out
+
+
+def _check_months(periods: ledger.Periods, result: MeasurementResult) -> None:
+    """A source with lines after the current month or before the alliance is refused whole,
+    naming those months: leaving them out silently would post less than the source says,
+    and the measured period (date_from/date_to) already leaves them out when one asks."""
+    outside: set[Month] = set()
+    for month in {cell.month for cell in result.cells}:
+        try:
+            periods.check(month)
+        except InvalidInput:
+            outside.add(month)
+    if not outside:
+        return
+    shown = ", ".join(str(m) for m in sorted(outside)[:6]) + (", ..." if len(outside) > 6 else "")
+    first = Month.of(periods.founded) if periods.founded else None
+    raise InvalidInput(
+        f"the source has savings in {len(outside)} month(s) outside "
+        f"{first or 'the alliance'} to {periods.now}: {shown}; nothing was posted",
+        field="purchase_lines.posting_date",
+        fix=f"measure a period inside {first or 'the alliance'} to {periods.now} (date from/to), "
+        f"or correct the lines' dates; {PLANNED_FIX}",
+    )  # fmt: skip
 
 
 def _authorize(ctx: Context, result: MeasurementResult) -> None:

@@ -139,7 +139,7 @@ def _realized(ctx: Context, fx: FxTable, initiative_id: str, year: int) -> Decim
     """Synergies booked in `year`, each at its own month's rate (measured, not planned)."""
     entries = counted(ledger.entries(ctx, EntryFilter(initiative=initiative_id)))
     return sum(
-        (fx.convert(e.amount, "EUR", e.period).result.rounded().amount
+        (fx.convert_realized(e.amount, "EUR", e.period).result.rounded().amount
          for e in entries if e.period.year == year and e.is_synergy),
         Decimal(0),
     )  # fmt: skip

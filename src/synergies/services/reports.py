@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from synergies.domain.calendar import CALENDAR_YEAR, FiscalCalendar
+from synergies.domain.calendar import CALENDAR_YEAR, FiscalCalendar, Month
 from synergies.domain.errors import InvalidInput, NotFound
 from synergies.domain.fx import FxTable
 from synergies.domain.money import currency_code
@@ -35,16 +35,24 @@ def synergy_report(
     ctx.allow(Action.read)
     code = currency_code(currency, field="currency")
     calendar, name = _calendar(ctx, fiscal_year_of)
+    now = calendar.year_of(Month.of(ctx.clock()))
     if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
-        return _finish(_full(ctx, by, code, calendar, 0), year, by, code, calendar, name)
-    key = ("synergy_report", year, by, code, name)
+        return _finish(_full(ctx, by, code, calendar, 0), year, by, code, calendar, name, now)
+    key = ("synergy_report", year, by, code, name, now)
     return ctx.store.cache.get(
         key,
         lambda version: _finish(
-            _kept(ctx, by, code, calendar, name, version), year, by, code, calendar, name
+            _kept(ctx, by, code, calendar, name, version), year, by, code, calendar, name, now
         ),
         ACCOUNT_ACTIONS,
     )
+
+
+def _default_year(tally: Tally, now: int) -> int | None:
+    """The year a report is about unless one is asked: the latest realized year up to the
+    current one, so that an entry dated in the far future (stored before such dates were
+    refused) does not move every reader's report, overview and forecast to it."""
+    return max((y for y, v in tally.realized.items() if v and y <= now), default=None)
 
 
 def _calendar(ctx: Context, fiscal_year_of: str | None) -> tuple[FiscalCalendar, str]:
@@ -121,8 +129,10 @@ def _kept(
 
 
 def _finish(
-    kept: _Kept, year: int | None, by: Breakdown, code: str, calendar: FiscalCalendar, name: str
-) -> SynergyReport:
+    kept: _Kept, year: int | None, by: Breakdown, code: str, calendar: FiscalCalendar, name: str,
+    now: int,
+) -> SynergyReport:  # fmt: skip
+    year = year if year is not None else _default_year(kept.tally.counted, now)
     try:
         return finish_report(
             kept.tally.counted, kept.targets, kept.fx, currency=code, calendar=calendar,

@@ -11,6 +11,7 @@ from synergies.domain.agreements import Agreement, ScopeAnswer, decide_scope
 from synergies.domain.errors import Conflict, InvalidInput, NotFound
 from synergies.domain.functions import BusinessFunction
 from synergies.domain.fx import FxRate, FxTable
+from synergies.domain.ledger import check_founded
 from synergies.domain.org import OrgChart, Person, ReportingLine
 from synergies.domain.ownership import Interest, Shareholding, check_totals, look_through
 from synergies.domain.partners import Partner, find_partner
@@ -19,6 +20,7 @@ from synergies.domain.text import clean_name
 from synergies.services.context import Context
 from synergies.services.security import Action
 from synergies.storage import alliance_rows as rows
+from synergies.storage import ledger_rows
 
 
 @contextmanager
@@ -37,12 +39,37 @@ def alliance_name(ctx: Context) -> str | None:
         return rows.alliance_name(conn)
 
 
-def name_alliance(ctx: Context, name: str, description: str = "") -> None:
+def name_alliance(
+    ctx: Context, name: str, description: str = "", founded: date | None = None
+) -> None:
     ctx.allow(Action.manage_structure)
     with ctx.transaction() as conn:
         before = rows.alliance_name(conn)
-        rows.save_alliance(conn, name, description)
+        rows.save_alliance(conn, name, description, founded)
         ctx.audit(conn, "alliance.name", "alliance", before, name)
+
+
+def founded(ctx: Context) -> date | None:
+    """The day the alliance began: no ledger entry is dated before its month."""
+    ctx.allow(Action.read)
+    with ctx.reading() as conn:
+        return rows.alliance_founded(conn)
+
+
+def set_founded(ctx: Context, day: date | None) -> None:
+    """Record when the alliance began (None: unknown, no lower bound on ledger months).
+    Refused while the ledger holds an entry dated before its month."""
+    ctx.allow(Action.manage_structure)
+    with ctx.transaction() as conn:
+        if rows.alliance_name(conn) is None:
+            raise NotFound("the store has no alliance yet", field="alliance",
+                           fix="load or name the alliance first")  # fmt: skip
+        if day is not None and (early := ledger_rows.earliest_period(conn)) is not None:
+            with _against_the_store():
+                check_founded(early, day)
+        before = rows.alliance_founded(conn)
+        rows.set_founded(conn, day)
+        ctx.audit(conn, "alliance.founded", "alliance", before, day)
 
 
 def partners(ctx: Context) -> dict[str, Partner]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from synergies.domain.agreements import Agreement, Amendment, ScopeClause, ScopeDecision
 from synergies.domain.calendar import FiscalCalendar, Month
@@ -23,9 +23,21 @@ def alliance_name(conn: Connection) -> str | None:
     return conn.execute(select(t.alliance.c.name)).scalar_one_or_none()
 
 
-def save_alliance(conn: Connection, name: str, description: str) -> None:
+def alliance_founded(conn: Connection) -> date | None:
+    return conn.execute(select(t.alliance.c.founded)).scalar_one_or_none()
+
+
+def save_alliance(
+    conn: Connection, name: str, description: str, founded: date | None = None
+) -> None:
     conn.execute(delete(t.alliance))
-    conn.execute(insert(t.alliance).values(id=1, name=name, description=description))
+    conn.execute(
+        insert(t.alliance).values(id=1, name=name, description=description, founded=founded)
+    )
+
+
+def set_founded(conn: Connection, founded: date | None) -> None:
+    conn.execute(update(t.alliance).values(founded=founded))
 
 
 def load_partners(conn: Connection) -> dict[str, Partner]:

@@ -79,6 +79,12 @@ def entry_years(conn: Connection) -> list[int]:
     return list(range(int(first[:4]), int(last[:4]) + 1))
 
 
+def earliest_period(conn: Connection) -> Month | None:
+    """The month of the ledger's oldest-dated entry, if it has any."""
+    first = conn.execute(select(func.min(L.c.period))).scalar_one_or_none()
+    return Month.parse(first) if first is not None else None
+
+
 def load_entries(conn: Connection, query: Select[Any] | None = None) -> list[LedgerEntry]:
     return [
         _entry(r) for r in conn.execute(query if query is not None else query_entries()).mappings()

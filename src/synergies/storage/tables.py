@@ -33,6 +33,7 @@ alliance = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("description", Text, nullable=False, default=""),
+    Column("founded", Date),  # the ledger holds no entry dated before the alliance's month
 )
 
 partners = Table(
