@@ -27,6 +27,7 @@ from synergies.domain.allocation import AllocationMethod
 from synergies.domain.errors import InvalidInput, PermissionDenied
 from synergies.domain.initiatives import Initiative
 from synergies.domain.ledger import LedgerEntry
+from synergies.domain.partners import ALLIANCE
 from synergies.serialize import jsonable
 from synergies.services import initiatives, reports, structure
 from synergies.services.context import Context
@@ -80,7 +81,8 @@ def choice_lists(ctx: Context | None) -> dict[Choices, tuple[str, ...]]:
     """The data validation lists: the fixed ones, and the store's partners and functions."""
     lists = dict(layout.FIXED_CHOICES)
     if ctx is not None:
-        lists[Choices.partners] = tuple(sorted(structure.partners(ctx)))
+        # A ledger row's partner, or ALLIANCE: an amount the import splits by the rule.
+        lists[Choices.partners] = (*sorted(structure.partners(ctx)), ALLIANCE)
         lists[Choices.functions] = tuple(sorted(structure.functions(ctx)))
     return lists
 

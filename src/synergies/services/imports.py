@@ -26,10 +26,10 @@ from synergies.domain.errors import GateRefused, InvalidInput, SynergiesError
 from synergies.domain.functions import BusinessFunction, ConvergenceEvent, ConvergenceStage
 from synergies.domain.fx import FxRate
 from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
-from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.domain.ledger import EntrySource, LedgerEntry, split_entry
 from synergies.domain.money import Money, minor_unit
 from synergies.domain.org import LineKind, Person, ReportingLine
-from synergies.domain.partners import Partner
+from synergies.domain.partners import ALLIANCE, Partner
 from synergies.domain.targets import Target
 from synergies.schemas.imports import LISTED_ABSENT, ImportOutcome, SheetCounts
 from synergies.services import initiatives, ledger, structure
@@ -558,28 +558,84 @@ def _ledger(run: _Run) -> None:
     keys: list[str] = []
     for row in rows:
         entry = _entry_of(run, sheet, row, functions)
-        if not _shared(run, sheet, row, entry, stored):
-            continue
         ref = str(value(sheet, row, "ref"))
-        seen.add(ref)
-        digest = _digest(entry)
-        have = live.get(ref)
-        if have is not None and have[1] == digest:
-            run.count(sheet, "unchanged")
-            continue
-        if have is not None:
-            reason = f"corrected by {run.label} row {row.number}"
-            if not _guarded(run, sheet, row, lambda i=have[0], r=reason: ledger.reverse(
-                    run.ctx, i, r)):  # fmt: skip
+        parts = _parts(run, sheet, row, ref, entry, stored, seen)
+        for gone in _parts_gone(ref, entry, parts, stored, live):
+            _reverse(run, sheet, row, live.pop(gone)[0])
+        for part_ref, part in parts:
+            digest = _digest(part)
+            have = live.get(part_ref)
+            if have is not None and have[1] == digest:
+                run.count(sheet, "unchanged")
                 continue
-            run.count(sheet, "reversed")
-        batch.append(entry)
-        keys.append(refs.import_key(ref, digest))
+            if have is not None and not _reverse(run, sheet, row, have[0]):
+                continue
+            batch.append(part)
+            keys.append(refs.import_key(part_ref, digest))
         if len(batch) >= BATCH:
             _append(run, sheet, batch, keys)
             batch, keys = [], []
     _append(run, sheet, batch, keys)
     run.absent = sorted(r for r in live if r not in seen and refs.native_id(r) is None)
+
+
+def _reverse(run: _Run, sheet: Sheet, row: Row, entry_id: int) -> bool:
+    """Reverse the entry a changed row names; a refusal is the row's problem."""
+    reason = f"corrected by {run.label} row {row.number}"
+    if not _guarded(run, sheet, row, lambda: ledger.reverse(run.ctx, entry_id, reason)):
+        return False
+    run.count(sheet, "reversed")
+    return True
+
+
+def _parts(
+    run: _Run, sheet: Sheet, row: Row, ref: str, entry: LedgerEntry,
+    stored: dict[str, Initiative], seen: set[str],
+) -> list[tuple[str, LedgerEntry]]:  # fmt: skip
+    """The row's entries by ref: the row itself, or, for an amount for the whole alliance,
+    one per partner as its initiative's rule splits it (`REF/PARTNER`). Each ref is `seen`."""
+    if not _shared(run, sheet, row, entry, stored):
+        return []
+    parts = [(ref, entry)] if entry.partner != ALLIANCE else _split(run, sheet, row, ref, entry,
+                                                                   stored)  # fmt: skip
+    for part_ref, _ in parts:
+        if part_ref in seen:
+            run.problem(sheet, row, "Ref", part_ref, f"ref {part_ref!r} names two entries",
+                        "give the row another ref")  # fmt: skip
+            return []
+    seen.update(part_ref for part_ref, _ in parts)
+    return parts
+
+
+def _split(
+    run: _Run, sheet: Sheet, row: Row, ref: str, entry: LedgerEntry,
+    stored: dict[str, Initiative],
+) -> list[tuple[str, LedgerEntry]]:  # fmt: skip
+    initiative = stored.get(entry.initiative_id or "")
+    if initiative is None:
+        run.problem(sheet, row, "Initiative", None,
+                    "an amount for the alliance is split by its initiative's allocation rule",
+                    "name the initiative in the Initiative column")  # fmt: skip
+        return []
+    try:
+        split = split_entry(entry, initiative.allocation)
+    except SynergiesError as refused:
+        run.problem(sheet, row, "Partner", entry.partner, refused.message, refused.fix or "")
+        return []
+    return [(refs.part_ref(ref, part.partner), part) for part in split]
+
+
+def _parts_gone(
+    ref: str, entry: LedgerEntry, parts: list[tuple[str, LedgerEntry]],
+    stored: dict[str, Initiative], live: dict[str, tuple[int, str]],
+) -> list[str]:  # fmt: skip
+    """Refs of a split row's parts that a changed amount no longer makes (a part of zero)."""
+    initiative = stored.get(entry.initiative_id or "")
+    if entry.partner != ALLIANCE or initiative is None or not parts:
+        return []
+    now = {part_ref for part_ref, _ in parts}
+    maybe = (refs.part_ref(ref, partner) for partner, _ in initiative.allocation.weights)
+    return [r for r in maybe if r in live and r not in now]
 
 
 def _shared(
@@ -596,7 +652,7 @@ def _shared(
             "use the id of an initiative in the store or on the Initiatives sheet",
         )  # fmt: skip
         return False
-    if entry.partner in initiative.partners():
+    if entry.partner in (*initiative.partners(), ALLIANCE):
         return True
     run.problem(
         sheet, row, "Partner", entry.partner, f"{entry.partner} does not share {initiative.id}",

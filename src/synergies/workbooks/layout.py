@@ -198,7 +198,10 @@ LEDGER = Sheet(
     (
         _c("Ref", "ref", Kind.text, "The row's own reference; unique, kept from import to import.",
            required=True, width=12),
-        _c("Partner", "partner", Kind.code, "Partner the amount belongs to.", required=True,
+        _c("Partner", "partner", Kind.code,
+           "Partner the amount belongs to; ALLIANCE: an amount for the whole alliance, which "
+           "the import splits by the initiative's allocation rule into one entry per partner "
+           "(ref REF/PARTNER each; the odd cents to the largest remainders).", required=True,
            choices=Choices.partners, width=12),
         _c("Month", "period", Kind.month, "Month realized (YYYY-MM).", required=True, width=9),
         _c("Amount", "amount", Kind.amount,
