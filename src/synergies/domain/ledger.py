@@ -46,10 +46,12 @@ class LedgerEntry:
 
     @property
     def run_id(self) -> int | None:
-        """The measurement run that posted the entry, if one did."""
+        """The measurement run that posted the entry, if one did (a measured entry: one
+        imported from a workbook names a run of the store it came from, not of this one)."""
         prefix = MEASURED_LINEAGE
         if (
-            self.lineage
+            self.source is EntrySource.measured
+            and self.lineage
             and self.lineage.startswith(prefix)
             and self.lineage[len(prefix) :].isdigit()
         ):

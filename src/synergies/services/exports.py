@@ -75,6 +75,7 @@ class Written:
     path: Path
     format: ExportFormat
     rows: dict[str, int]  # data rows per sheet
+    not_carried: tuple[str, ...] = layout.NOT_CARRIED  # what the store holds and this lacks
 
 
 def choice_lists(ctx: Context | None) -> dict[Choices, tuple[str, ...]]:
@@ -161,7 +162,7 @@ def _convergence(ctx: Context) -> list[tuple[object, ...]]:
 
 def _people(ctx: Context) -> list[tuple[object, ...]]:
     people = structure.org(ctx).people.values()
-    return [(p.id, p.name, p.title, p.company, p.function) for p in people]
+    return [(p.id, p.name, p.title, p.company, p.function, p.illustrative) for p in people]
 
 
 def _lines(ctx: Context) -> list[tuple[object, ...]]:
@@ -175,7 +176,7 @@ def _lines(ctx: Context) -> list[tuple[object, ...]]:
 
 def _targets(ctx: Context) -> list[tuple[object, ...]]:
     return [
-        (t.year, t.amount.amount, t.amount.currency, t.function, t.note or None)
+        (t.year, t.amount.amount, t.amount.currency, t.function, t.note or None, t.illustrative)
         for t in structure.targets(ctx)
     ]
 
@@ -193,7 +194,7 @@ def _initiative(ctx: Context, i: Initiative) -> tuple[object, ...]:
         figures.run_rate.amount if figures else None,
         figures.one_off_costs.amount if figures else None,
         figures.start.first_day() if figures else None,
-        figures.ramp_months if figures else None, i.probability, i.agreement,
+        figures.ramp_months if figures else None, i.probability, i.agreement, i.illustrative,
     )  # fmt: skip
 
 
@@ -229,6 +230,7 @@ def _entry(e: LedgerEntry, key: str | None) -> tuple[object, ...]:
     return (
         ref_of(e.id or 0, key), e.partner, e.period.first_day(), e.amount.amount,
         e.amount.currency, e.category.value, e.initiative_id, e.function, e.reason or None,
+        e.illustrative, e.source.value, e.lineage,
     )  # fmt: skip
 
 

@@ -198,6 +198,11 @@ def _differs(run: _Run, sheet: Sheet, row: Row, what: str) -> None:
 # --- structure -------------------------------------------------------------------------
 
 
+def _illustrative(sheet: Sheet, row: Row) -> bool:
+    """A row marked as invented stays marked: an example's figures never come back real."""
+    return value(sheet, row, "illustrative") == "yes"
+
+
 def _partners(run: _Run) -> None:
     sheet = layout.PARTNERS
     stored = alliance_rows.load_partners(run.conn)
@@ -307,7 +312,7 @@ def _people(run: _Run) -> None:
         made = Person(
             str(value(sheet, row, "id")), str(value(sheet, row, "name")),
             str(value(sheet, row, "title")), str(value(sheet, row, "company")),
-            str(function) if function else None,
+            str(function) if function else None, _illustrative(sheet, row),
         )  # fmt: skip
         existing = chart.people.get(made.id)
         if existing is not None:
@@ -340,6 +345,7 @@ def _targets(run: _Run) -> None:
             Money(value(sheet, row, "amount"), str(value(sheet, row, "currency"))),  # type: ignore[arg-type]
             str(function) if function else None,
             str(value(sheet, row, "note") or ""),
+            _illustrative(sheet, row),
         )
         existing = stored.get((made.year, made.function))
         same = existing is not None and existing.amount == made.amount
@@ -439,6 +445,7 @@ def _initiative_of(run: _Run, sheet: Sheet, row: Row) -> Initiative | None:
         id=str(v("id")), name=str(v("name")), function=str(v("function")), owner=str(v("owner")),
         category=Category(str(v("category"))), allocation=allocation, forecast=figures,
         agreement=str(v("agreement")) if v("agreement") else None,
+        illustrative=_illustrative(sheet, row),
     )  # fmt: skip
 
 
@@ -662,24 +669,41 @@ def _shared(
 
 
 _LEDGER_FIELDS = ("partner", "period", "amount", "currency", "category", "initiative",
-                  "function", "reason")  # fmt: skip
+                  "function", "reason", "illustrative", "source", "lineage")  # fmt: skip
 
 
 def _entry_of(run: _Run, sheet: Sheet, row: Row, functions: dict[str, str]) -> LedgerEntry:
     at = _positions(sheet)
-    partner, period, amount, currency, category, initiative, function, reason = (
+    partner, period, amount, currency, category, initiative, function, reason, *provenance = (
         row.values[i] for i in at
     )
     initiative = str(initiative) if initiative else None
     function = str(function) if function else None
+    source, lineage = _provenance(run, *provenance[1:])
     return LedgerEntry(
         partner=str(partner), period=period,  # type: ignore[arg-type]
         amount=Money(amount, str(currency)),  # type: ignore[arg-type]
-        category=Category(str(category)), source=EntrySource.imported,
+        category=Category(str(category)), source=source,
         author=run.ctx.actor.name, recorded_at=run.clock_now, initiative_id=initiative,
         function=functions.get(initiative, function) if initiative else function,
-        reason=str(reason or ""), lineage=run.label,
+        reason=str(reason or ""), illustrative=provenance[0] == "yes", lineage=lineage,
     )  # fmt: skip
+
+
+def _provenance(run: _Run, source: object, lineage: object) -> tuple[EntrySource, str | None]:
+    """An entry's source and lineage: as the row gives them (an export's), else this import.
+
+    What an import can claim: where the figure was first recorded from (published, entered,
+    imported) and its lineage, as written. Not that it was measured: the measurement run, its
+    files and line detail are not in a workbook, so a measured entry comes back as imported,
+    its lineage still naming the run (which links to no run of this store). The import itself,
+    by the importer at one moment, is what the entry's author and time and the audit trail
+    record, with the workbook's name and SHA-256."""
+    if source is None:
+        return EntrySource.imported, run.label
+    given = EntrySource(str(source))
+    kept = EntrySource.imported if given is EntrySource.measured else given
+    return kept, str(lineage) if lineage else None
 
 
 _POSITIONS: dict[str, tuple[int, ...]] = {}
