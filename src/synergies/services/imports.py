@@ -603,8 +603,10 @@ def _parts(
     one per partner as its initiative's rule splits it (`REF/PARTNER`). Each ref is `seen`."""
     if not _shared(run, sheet, row, entry, stored):
         return []
-    parts = [(ref, entry)] if entry.partner != ALLIANCE else _split(run, sheet, row, ref, entry,
-                                                                   stored)  # fmt: skip
+    if entry.partner == ALLIANCE:
+        parts = _split(run, sheet, row, ref, entry, stored)
+    else:
+        parts = [(ref, entry)]
     for part_ref, _ in parts:
         if part_ref in seen:
             run.problem(sheet, row, "Ref", part_ref, f"ref {part_ref!r} names two entries",
