@@ -233,6 +233,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/ledger"): Rule(RECORDERS, lambda s: ("/ledger", {
         "partner": "RENAULT", "period": "2016-06", "amount": {"amount": "2500.00"},
         "initiative_id": "PUR-001"})),
+    # A split records for every partner sharing the initiative: only who may record for all.
+    ("POST", "/ledger/splits"): Rule(ADMIN, lambda s: ("/ledger/splits", {
+        "period": "2016-06", "amount": {"amount": "2500.00"}, "initiative_id": "PUR-001"})),
     ("POST", "/ledger/{entry_id}/reversal"): Rule(RECORDERS, lambda s: (
         f"/ledger/{s.entry()}/reversal", {"reason": "typed twice"})),
     ("GET", "/reports/synergies"): Rule(SIGNED_IN, _url("/reports/synergies?by=partner")),

@@ -103,7 +103,7 @@ def test_number_formats_and_frozen_headers(example_ctx: Context, tmp_path: Path)
     book = openpyxl.load_workbook(path)
     ws = book["Ledger"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:I{ws.max_row}"
+    assert ws.auto_filter.ref == f"A1:L{ws.max_row}"  # Reason, then the provenance columns
     formats = {(ws.cell(n, 5).value, ws.cell(n, 4).number_format) for n in range(2, ws.max_row + 1)}
     assert formats == {("EUR", '#,##0.00 "EUR"'), ("JPY", '#,##0 "JPY"')}
     assert {ws.cell(n, 3).number_format for n in range(2, ws.max_row + 1)} == {"yyyy-mm"}

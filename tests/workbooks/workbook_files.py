@@ -15,9 +15,9 @@ Cells = Sequence[Sequence[object]]
 
 INITIATIVE = ["NEW-001", "Joint tyre tender (illustrative)", "purchasing", "D. Girard",
               "cost reduction", "fixed", "RENAULT=50, NISSAN=50", "L1", None, "EUR", 1200000,
-              0, "2016-07", 12, None, None]  # fmt: skip
+              0, "2016-07", 12, None, None, None]  # fmt: skip
 ENTRY = ["T-1", "RENAULT", "2016-05", 2500.5, "EUR", "cost reduction", "PUR-001", None,
-         "tyre invoices May (illustrative)"]  # fmt: skip
+         "tyre invoices May (illustrative)", None, None, None]  # fmt: skip
 
 
 def write(

@@ -55,12 +55,17 @@ def export(
 
     The workbook is the template filled: number formats in each amount's currency, frozen
     and filtered headers, a Summary sheet with the report's figures and native charts. The
-    ledger holds the live entries (reversed pairs left out), refs kept for a re-import."""
+    ledger holds the live entries (reversed pairs left out), refs kept for a re-import, with
+    their provenance (illustrative, source, lineage). What a workbook cannot carry (the audit
+    trail, accounts, measurement runs' detail, ...) is listed after writing."""
     from synergies.services.exports import export as write
 
     written = write(open_context(db), out, year=year, sheet=sheet)
     counts = ", ".join(f"{name} {n:,}" for name, n in written.rows.items())
     typer.echo(f"wrote {written.path} ({written.format.value}: {counts})")
+    typer.echo("not in it (kept by the store only):")
+    for missing in written.not_carried:
+        typer.echo(f"  - {missing}")
 
 
 def register(app: typer.Typer) -> None:

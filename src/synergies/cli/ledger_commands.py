@@ -9,7 +9,8 @@ import typer
 from synergies.cli.options import DbOption, FormatOption, open_context
 from synergies.cli.output import Format, console, emit
 from synergies.domain.initiatives import Category
-from synergies.domain.ledger import EntrySource
+from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.domain.partners import ALLIANCE
 from synergies.schemas.common import parsed
 from synergies.schemas.ledger import EntryIn, EntryOut, LedgerFilter
 from synergies.services import ledger as service
@@ -49,7 +50,15 @@ def ledger(
 
 @ledger_app.command("add")
 def add(
-    partner: Annotated[str, typer.Option(help="Partner the amount belongs to.")],
+    partner: Annotated[
+        str,
+        typer.Option(
+            help="Partner the amount belongs to; ALLIANCE: an amount for the whole alliance, "
+            "split by the --initiative's allocation rule into one entry per partner (to the "
+            "cent, or the yen; the odd units to the largest remainders, ties in the rule's "
+            "order)."
+        ),
+    ],
     period: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
     amount: Annotated[str, typer.Option(help="Amount, e.g. 1250000.00.")],
     currency: Annotated[str, typer.Option(help="ISO 4217 currency of the amount.")] = "EUR",
@@ -65,7 +74,17 @@ def add(
         "category": category, "initiative_id": initiative, "function": function, "reason": reason,
     })  # fmt: skip
     ctx = open_context(db)
-    stored = service.add(ctx, body.to_domain(author=ctx.actor.name, at=ctx.clock()))
+    entry = body.to_domain(author=ctx.actor.name, at=ctx.clock())
+    if entry.partner != ALLIANCE:
+        _print_recorded(service.add(ctx, entry))
+        return
+    split = service.add_split(ctx, entry)
+    console().print(f"split {split.amount} for the alliance by {split.rule}:")
+    for part in split.entries:
+        _print_recorded(part)
+
+
+def _print_recorded(stored: LedgerEntry) -> None:
     console().print(
         f"recorded entry {stored.id}: {stored.amount} for {stored.partner} in {stored.period}"
     )

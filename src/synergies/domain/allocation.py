@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from synergies.domain.errors import InvalidInput
 from synergies.domain.money import Money, minor_unit
@@ -51,25 +53,45 @@ class AllocationRule:
         return {p: w / whole for p, w in self.weights}
 
     def split(self, money: Money) -> dict[str, Money]:
-        """Split to the currency's minor unit; the parts always sum to the whole.
+        """Split to the currency's minor unit: the parts sum exactly to the whole, and each is
+        within one minor unit of its exact share (`exact_shares`).
 
-        Largest-remainder method: floor every share, then hand the leftover minor units to the
-        largest remainders (ties by partner order), so no cent is created or lost.
+        The rule, largest remainder: every partner gets its exact share rounded down to the
+        minor unit (the cent for EUR, the yen for JPY); the units left over go one each to the
+        largest remainders, ties in the order the rule lists its partners (100.00 EUR by
+        thirds: 33.34, 33.33, 33.33). A negative amount splits as its opposite, negated, so a
+        dis-synergy mirrors a saving. An amount finer than the minor unit leaves dust of less
+        than one unit; it goes to the first partner in that order not given an extra unit.
+        A partner of weight zero gets exactly zero.
         """
         unit = minor_unit(money.currency)
-        units = (money.amount / unit).to_integral_value(ROUND_FLOOR)
-        residual = money.amount - units * unit  # sub-unit dust stays with the first partner
-        whole = sum(w for _, w in self.weights)
-        exact = [(p, units * w / whole) for p, w in self.weights]
-        floors = {p: share.to_integral_value(ROUND_FLOOR) for p, share in exact}
-        leftover = int(units - sum(floors.values()))
-        order = sorted(range(len(exact)), key=lambda i: -(exact[i][1] - floors[exact[i][0]]))
+        size = abs(money.amount)
+        in_units = Fraction(size) / Fraction(unit)
+        exact = [share * in_units for share in self._fractions()]
+        units = [math.floor(x) for x in exact]
+        leftover = math.floor(sum(exact) - sum(units))
+        order = sorted(range(len(exact)), key=lambda i: (units[i] - exact[i], i))
         for i in order[:leftover]:
-            floors[exact[i][0]] += 1
-        parts = {p: Money(n * unit, money.currency) for p, n in floors.items()}
-        first = self.weights[0][0]
-        parts[first] = Money(parts[first].amount + residual, money.currency)
-        return parts
+            units[i] += 1
+        amounts = [n * unit for n in units]
+        dust = size - sum(amounts)
+        if dust:
+            amounts[order[leftover]] += dust
+        sign = -1 if money.amount < 0 else 1
+        return {
+            p: Money(sign * a, money.currency)
+            for (p, _), a in zip(self.weights, amounts, strict=True)
+        }
+
+    def exact_shares(self, money: Money) -> dict[str, Fraction]:
+        """Each partner's share of `money` before any rounding, as an exact fraction."""
+        size = Fraction(money.amount)
+        shares = zip(self.weights, self._fractions(), strict=True)
+        return {p: share * size for (p, _), share in shares}
+
+    def _fractions(self) -> list[Fraction]:
+        whole = sum(Fraction(w) for _, w in self.weights)
+        return [Fraction(w) / whole for _, w in self.weights]
 
 
 def parse_allocation(

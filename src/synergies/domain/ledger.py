@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from synergies.domain.allocation import AllocationMethod, AllocationRule
 from synergies.domain.calendar import Month
 from synergies.domain.errors import Conflict, InvalidInput
 from synergies.domain.initiatives import Category
@@ -45,10 +46,12 @@ class LedgerEntry:
 
     @property
     def run_id(self) -> int | None:
-        """The measurement run that posted the entry, if one did."""
+        """The measurement run that posted the entry, if one did (a measured entry: one
+        imported from a workbook names a run of the store it came from, not of this one)."""
         prefix = MEASURED_LINEAGE
         if (
-            self.lineage
+            self.source is EntrySource.measured
+            and self.lineage
             and self.lineage.startswith(prefix)
             and self.lineage[len(prefix) :].isdigit()
         ):
@@ -156,3 +159,33 @@ def reversal_of(
         illustrative=entry.illustrative,
         lineage=entry.lineage,
     )
+
+
+def split_entry(entry: LedgerEntry, rule: AllocationRule) -> list[LedgerEntry]:
+    """`entry`, an amount for the whole alliance, as one entry per partner sharing it by
+    `rule`: to the currency's minor unit, the parts summing exactly to the amount (the
+    rounding and tie rule of `AllocationRule.split`). Each part's lineage says which split it
+    comes from; a part of zero (an amount of less than a unit a partner) is no entry.
+
+    A cost-base rule is refused: the parts' ratio would be the ratio of the partners'
+    confidential cost bases, in a ledger every reader sees."""
+    if rule.method is AllocationMethod.cost_base:
+        raise Conflict(
+            "a cost-base split would show every reader the ratio of the partners' "
+            "confidential cost bases",
+            field="partner",
+            fix="record each partner's realized saving as its own entry",
+        )
+    note = f"split of {entry.amount.amount} {entry.amount.currency} by {split_rule_text(rule)}"
+    lineage = f"{entry.lineage}; {note}" if entry.lineage else note
+    return [
+        replace(entry, partner=partner, amount=part, lineage=lineage)
+        for partner, part in rule.split(entry.amount).items()
+        if part.amount
+    ]
+
+
+def split_rule_text(rule: AllocationRule) -> str:
+    """'fixed shares RENAULT=45, NISSAN=55' or 'volume RENAULT=2800000, NISSAN=5400000'."""
+    named = "fixed shares" if rule.method is AllocationMethod.fixed else rule.method.value
+    return f"{named} " + ", ".join(f"{p}={w.normalize():f}" for p, w in rule.weights)

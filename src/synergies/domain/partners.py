@@ -12,6 +12,9 @@ from synergies.domain.money import currency_code
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")
 # The same rule before upper-casing, for request schemas: what partner_code accepts.
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{1,19}$"
+# Not a partner: the whole alliance (a person's company in an alliance role; a ledger amount
+# for the alliance, which its initiative's rule splits between the partners).
+ALLIANCE = "ALLIANCE"
 
 
 def partner_code(value: str, *, field: str = "partner") -> str:
@@ -40,6 +43,12 @@ class Partner:
     def create(
         cls, code: str, name: str, currency: str, fiscal_year_start: int = 1, member: bool = True
     ) -> Partner:
+        if partner_code(code) == ALLIANCE:
+            raise InvalidInput(
+                f"{ALLIANCE} names the whole alliance, not a partner",
+                field="code",
+                fix="give the partner its own code, like RENAULT",
+            )
         return cls(
             partner_code(code),
             name.strip() or code,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from synergies.domain.calendar import Month
 from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntryFilter, EntrySource, LedgerEntry
+from synergies.domain.partners import ALLIANCE
 from synergies.schemas.common import (
     AMOUNT_DIGITS,
     AMOUNT_PLACES,
@@ -24,6 +25,7 @@ from synergies.schemas.common import (
     decimal_schema,
 )
 from synergies.schemas.initiatives import InitiativeId
+from synergies.services.ledger import Split
 
 # domain.ledger.check_sign: a dis-synergy is negative, every other category positive.
 _SIGNED_BY_CATEGORY: dict[str, Any] = {
@@ -87,6 +89,28 @@ class EntryIn(Body):
         )  # fmt: skip
 
 
+class SplitIn(Body):
+    """An amount for the whole alliance, split by its initiative's allocation rule into one
+    entry per sharing partner. A dis-synergy is a negative amount; every other category a
+    positive one."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_SIGNED_BY_CATEGORY)
+
+    period: MonthText
+    amount: MoneyIn
+    category: Category = Category.cost_reduction
+    initiative_id: InitiativeId = Field(description="The initiative whose rule splits it.")
+    reason: Note = Field("", description="Where the figure comes from.")
+
+    def to_domain(self, *, author: str, at: datetime) -> LedgerEntry:
+        """The alliance's amount `author` types in at `at`, before its split."""
+        return LedgerEntry(
+            partner=ALLIANCE, period=Month.parse(self.period), amount=self.amount.to_domain(),
+            category=self.category, source=EntrySource.entered, author=author, recorded_at=at,
+            initiative_id=self.initiative_id, reason=self.reason,
+        )  # fmt: skip
+
+
 class EntryOut(BaseModel):
     id: int | None
     partner: str
@@ -124,6 +148,24 @@ class EntryOut(BaseModel):
             "reason": self.reason, "illustrative": self.illustrative, "lineage": self.lineage,
             "run_id": self.run_id,
         }  # fmt: skip
+
+
+class SplitOut(BaseModel):
+    amount: MoneyOut = Field(description="The amount for the alliance that was split.")
+    initiative_id: str
+    rule: str = Field(
+        description="The rule that split it, e.g. 'fixed shares RENAULT=45, NISSAN=55'; each "
+        "part is the partner's exact share rounded down to the currency's minor unit, the units "
+        "left over going to the largest remainders (ties: in the rule's order)."
+    )
+    entries: list[EntryOut] = Field(description="The entries recorded, one per partner.")
+
+    @classmethod
+    def of(cls, split: Split) -> SplitOut:
+        return cls(
+            amount=MoneyOut.of(split.amount), initiative_id=split.initiative_id,
+            rule=split.rule, entries=[EntryOut.of(e) for e in split.entries],
+        )  # fmt: skip
 
 
 class ReversalIn(Body):

@@ -27,6 +27,7 @@ from synergies.domain.allocation import AllocationMethod
 from synergies.domain.errors import InvalidInput, PermissionDenied
 from synergies.domain.initiatives import Initiative
 from synergies.domain.ledger import LedgerEntry
+from synergies.domain.partners import ALLIANCE
 from synergies.reports.synergy_report import Breakdown, Reconciled
 from synergies.serialize import jsonable
 from synergies.services import initiatives, reports, structure
@@ -81,13 +82,15 @@ class Written:
     path: Path
     format: ExportFormat
     rows: dict[str, int]  # data rows per sheet
+    not_carried: tuple[str, ...] = layout.NOT_CARRIED  # what the store holds and this lacks
 
 
 def choice_lists(ctx: Context | None) -> dict[Choices, tuple[str, ...]]:
     """The data validation lists: the fixed ones, and the store's partners and functions."""
     lists = dict(layout.FIXED_CHOICES)
     if ctx is not None:
-        lists[Choices.partners] = tuple(sorted(structure.partners(ctx)))
+        # A ledger row's partner, or ALLIANCE: an amount the import splits by the rule.
+        lists[Choices.partners] = (*sorted(structure.partners(ctx)), ALLIANCE)
         lists[Choices.functions] = tuple(sorted(structure.functions(ctx)))
     return lists
 
@@ -166,7 +169,7 @@ def _convergence(ctx: Context) -> list[tuple[object, ...]]:
 
 def _people(ctx: Context) -> list[tuple[object, ...]]:
     people = structure.org(ctx).people.values()
-    return [(p.id, p.name, p.title, p.company, p.function) for p in people]
+    return [(p.id, p.name, p.title, p.company, p.function, p.illustrative) for p in people]
 
 
 def _lines(ctx: Context) -> list[tuple[object, ...]]:
@@ -180,7 +183,7 @@ def _lines(ctx: Context) -> list[tuple[object, ...]]:
 
 def _targets(ctx: Context) -> list[tuple[object, ...]]:
     return [
-        (t.year, t.amount.amount, t.amount.currency, t.function, t.note or None)
+        (t.year, t.amount.amount, t.amount.currency, t.function, t.note or None, t.illustrative)
         for t in structure.targets(ctx)
     ]
 
@@ -198,7 +201,7 @@ def _initiative(ctx: Context, i: Initiative) -> tuple[object, ...]:
         figures.run_rate.amount if figures else None,
         figures.one_off_costs.amount if figures else None,
         figures.start.first_day() if figures else None,
-        figures.ramp_months if figures else None, i.probability, i.agreement,
+        figures.ramp_months if figures else None, i.probability, i.agreement, i.illustrative,
     )  # fmt: skip
 
 
@@ -234,6 +237,7 @@ def _entry(e: LedgerEntry, key: str | None) -> tuple[object, ...]:
     return (
         ref_of(e.id or 0, key), e.partner, e.period.first_day(), e.amount.amount,
         e.amount.currency, e.category.value, e.initiative_id, e.function, e.reason or None,
+        e.illustrative, e.source.value, e.lineage,
     )  # fmt: skip
 
 

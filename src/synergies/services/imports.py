@@ -26,10 +26,10 @@ from synergies.domain.errors import GateRefused, InvalidInput, SynergiesError
 from synergies.domain.functions import BusinessFunction, ConvergenceEvent, ConvergenceStage
 from synergies.domain.fx import FxRate
 from synergies.domain.initiatives import Category, Initiative, PlanFigures, SideStatus, Stage
-from synergies.domain.ledger import EntrySource, LedgerEntry
+from synergies.domain.ledger import EntrySource, LedgerEntry, split_entry
 from synergies.domain.money import Money, minor_unit
 from synergies.domain.org import LineKind, Person, ReportingLine
-from synergies.domain.partners import Partner
+from synergies.domain.partners import ALLIANCE, Partner
 from synergies.domain.targets import Target
 from synergies.schemas.imports import LISTED_ABSENT, ImportOutcome, SheetCounts
 from synergies.services import initiatives, ledger, structure
@@ -198,6 +198,11 @@ def _differs(run: _Run, sheet: Sheet, row: Row, what: str) -> None:
 # --- structure -------------------------------------------------------------------------
 
 
+def _illustrative(sheet: Sheet, row: Row) -> bool:
+    """A row marked as invented stays marked: an example's figures never come back real."""
+    return value(sheet, row, "illustrative") == "yes"
+
+
 def _partners(run: _Run) -> None:
     sheet = layout.PARTNERS
     stored = alliance_rows.load_partners(run.conn)
@@ -307,7 +312,7 @@ def _people(run: _Run) -> None:
         made = Person(
             str(value(sheet, row, "id")), str(value(sheet, row, "name")),
             str(value(sheet, row, "title")), str(value(sheet, row, "company")),
-            str(function) if function else None,
+            str(function) if function else None, _illustrative(sheet, row),
         )  # fmt: skip
         existing = chart.people.get(made.id)
         if existing is not None:
@@ -340,6 +345,7 @@ def _targets(run: _Run) -> None:
             Money(value(sheet, row, "amount"), str(value(sheet, row, "currency"))),  # type: ignore[arg-type]
             str(function) if function else None,
             str(value(sheet, row, "note") or ""),
+            _illustrative(sheet, row),
         )
         existing = stored.get((made.year, made.function))
         same = existing is not None and existing.amount == made.amount
@@ -439,6 +445,7 @@ def _initiative_of(run: _Run, sheet: Sheet, row: Row) -> Initiative | None:
         id=str(v("id")), name=str(v("name")), function=str(v("function")), owner=str(v("owner")),
         category=Category(str(v("category"))), allocation=allocation, forecast=figures,
         agreement=str(v("agreement")) if v("agreement") else None,
+        illustrative=_illustrative(sheet, row),
     )  # fmt: skip
 
 
@@ -559,25 +566,22 @@ def _ledger(run: _Run) -> None:
     keys: list[str] = []
     for row in rows:
         entry = _entry_of(run, sheet, row, functions)
-        if not _shared(run, sheet, row, entry, stored):
-            continue
         ref = str(value(sheet, row, "ref"))
-        seen.add(ref)
-        digest = _digest(entry)
-        have = live.get(ref)
-        if have is not None and have[1] == digest:
-            run.count(sheet, "unchanged")
-            continue
-        if not _in_periods(run, sheet, row, entry, periods):
-            continue
-        if have is not None:
-            reason = f"corrected by {run.label} row {row.number}"
-            if not _guarded(run, sheet, row, lambda i=have[0], r=reason: ledger.reverse(
-                    run.ctx, i, r)):  # fmt: skip
+        parts = _parts(run, sheet, row, ref, entry, stored, seen)
+        for gone in _parts_gone(ref, entry, parts, stored, live):
+            _reverse(run, sheet, row, live.pop(gone)[0])
+        for part_ref, part in parts:
+            digest = _digest(part)
+            have = live.get(part_ref)
+            if have is not None and have[1] == digest:
+                run.count(sheet, "unchanged")
                 continue
-            run.count(sheet, "reversed")
-        batch.append(entry)
-        keys.append(refs.import_key(ref, digest))
+            if not _in_periods(run, sheet, row, part, periods):
+                continue
+            if have is not None and not _reverse(run, sheet, row, have[0]):
+                continue
+            batch.append(part)
+            keys.append(refs.import_key(part_ref, digest))
         if len(batch) >= BATCH:
             _append(run, sheet, batch, keys)
             batch, keys = [], []
@@ -598,6 +602,67 @@ def _in_periods(
     return True
 
 
+def _reverse(run: _Run, sheet: Sheet, row: Row, entry_id: int) -> bool:
+    """Reverse the entry a changed row names; a refusal is the row's problem."""
+    reason = f"corrected by {run.label} row {row.number}"
+    if not _guarded(run, sheet, row, lambda: ledger.reverse(run.ctx, entry_id, reason)):
+        return False
+    run.count(sheet, "reversed")
+    return True
+
+
+def _parts(
+    run: _Run, sheet: Sheet, row: Row, ref: str, entry: LedgerEntry,
+    stored: dict[str, Initiative], seen: set[str],
+) -> list[tuple[str, LedgerEntry]]:  # fmt: skip
+    """The row's entries by ref: the row itself, or, for an amount for the whole alliance,
+    one per partner as its initiative's rule splits it (`REF/PARTNER`). Each ref is `seen`."""
+    if not _shared(run, sheet, row, entry, stored):
+        return []
+    if entry.partner == ALLIANCE:
+        parts = _split(run, sheet, row, ref, entry, stored)
+    else:
+        parts = [(ref, entry)]
+    for part_ref, _ in parts:
+        if part_ref in seen:
+            run.problem(sheet, row, "Ref", part_ref, f"ref {part_ref!r} names two entries",
+                        "give the row another ref")  # fmt: skip
+            return []
+    seen.update(part_ref for part_ref, _ in parts)
+    return parts
+
+
+def _split(
+    run: _Run, sheet: Sheet, row: Row, ref: str, entry: LedgerEntry,
+    stored: dict[str, Initiative],
+) -> list[tuple[str, LedgerEntry]]:  # fmt: skip
+    initiative = stored.get(entry.initiative_id or "")
+    if initiative is None:
+        run.problem(sheet, row, "Initiative", None,
+                    "an amount for the alliance is split by its initiative's allocation rule",
+                    "name the initiative in the Initiative column")  # fmt: skip
+        return []
+    try:
+        split = split_entry(entry, initiative.allocation)
+    except SynergiesError as refused:
+        run.problem(sheet, row, "Partner", entry.partner, refused.message, refused.fix or "")
+        return []
+    return [(refs.part_ref(ref, part.partner), part) for part in split]
+
+
+def _parts_gone(
+    ref: str, entry: LedgerEntry, parts: list[tuple[str, LedgerEntry]],
+    stored: dict[str, Initiative], live: dict[str, tuple[int, str]],
+) -> list[str]:  # fmt: skip
+    """Refs of a split row's parts that a changed amount no longer makes (a part of zero)."""
+    initiative = stored.get(entry.initiative_id or "")
+    if entry.partner != ALLIANCE or initiative is None or not parts:
+        return []
+    now = {part_ref for part_ref, _ in parts}
+    maybe = (refs.part_ref(ref, partner) for partner, _ in initiative.allocation.weights)
+    return [r for r in maybe if r in live and r not in now]
+
+
 def _shared(
     run: _Run, sheet: Sheet, row: Row, entry: LedgerEntry, stored: dict[str, Initiative]
 ) -> bool:
@@ -612,7 +677,7 @@ def _shared(
             "use the id of an initiative in the store or on the Initiatives sheet",
         )  # fmt: skip
         return False
-    if entry.partner in initiative.partners():
+    if entry.partner in (*initiative.partners(), ALLIANCE):
         return True
     run.problem(
         sheet, row, "Partner", entry.partner, f"{entry.partner} does not share {initiative.id}",
@@ -622,24 +687,41 @@ def _shared(
 
 
 _LEDGER_FIELDS = ("partner", "period", "amount", "currency", "category", "initiative",
-                  "function", "reason")  # fmt: skip
+                  "function", "reason", "illustrative", "source", "lineage")  # fmt: skip
 
 
 def _entry_of(run: _Run, sheet: Sheet, row: Row, functions: dict[str, str]) -> LedgerEntry:
     at = _positions(sheet)
-    partner, period, amount, currency, category, initiative, function, reason = (
+    partner, period, amount, currency, category, initiative, function, reason, *provenance = (
         row.values[i] for i in at
     )
     initiative = str(initiative) if initiative else None
     function = str(function) if function else None
+    source, lineage = _provenance(run, *provenance[1:])
     return LedgerEntry(
         partner=str(partner), period=period,  # type: ignore[arg-type]
         amount=Money(amount, str(currency)),  # type: ignore[arg-type]
-        category=Category(str(category)), source=EntrySource.imported,
+        category=Category(str(category)), source=source,
         author=run.ctx.actor.name, recorded_at=run.clock_now, initiative_id=initiative,
         function=functions.get(initiative, function) if initiative else function,
-        reason=str(reason or ""), lineage=run.label,
+        reason=str(reason or ""), illustrative=provenance[0] == "yes", lineage=lineage,
     )  # fmt: skip
+
+
+def _provenance(run: _Run, source: object, lineage: object) -> tuple[EntrySource, str | None]:
+    """An entry's source and lineage: as the row gives them (an export's), else this import.
+
+    What an import can claim: where the figure was first recorded from (published, entered,
+    imported) and its lineage, as written. Not that it was measured: the measurement run, its
+    files and line detail are not in a workbook, so a measured entry comes back as imported,
+    its lineage still naming the run (which links to no run of this store). The import itself,
+    by the importer at one moment, is what the entry's author and time and the audit trail
+    record, with the workbook's name and SHA-256."""
+    if source is None:
+        return EntrySource.imported, run.label
+    given = EntrySource(str(source))
+    kept = EntrySource.imported if given is EntrySource.measured else given
+    return kept, str(lineage) if lineage else None
 
 
 _POSITIONS: dict[str, tuple[int, ...]] = {}

@@ -19,9 +19,11 @@ from synergies.domain.ledger import (
     check_period,
     check_sign,
     reversal_of,
+    split_entry,
+    split_rule_text,
 )
 from synergies.domain.money import Money
-from synergies.domain.partners import find_partner
+from synergies.domain.partners import ALLIANCE, find_partner
 from synergies.services.audit import ledger_digest
 from synergies.services.context import Context
 from synergies.services.security import Action
@@ -168,6 +170,12 @@ class _References:
 
     def complete(self, entry: LedgerEntry) -> LedgerEntry:
         """Check references and fill the function from the initiative."""
+        if entry.partner == ALLIANCE:  # before the look-up: it is no partner
+            raise InvalidInput(
+                "an amount for the alliance is recorded as a split: one entry per partner",
+                field="partner",
+                fix="record it as a split, which its initiative's allocation rule makes",
+            )
         find_partner(self.partners, entry.partner)
         check_sign(entry)
         if entry.reverses is None:  # a reversal takes its original's month, whatever it is
@@ -201,6 +209,52 @@ def add(ctx: Context, entry: LedgerEntry) -> LedgerEntry:
         stored = replace(full, id=new_id)
         ctx.audit(conn, "ledger.add", f"ledger/{new_id}", after=stored)
     return stored
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """An amount for the alliance and the entries its initiative's rule split it into."""
+
+    amount: Money
+    initiative_id: str
+    rule: str  # as the entries' lineage names it: "fixed shares RENAULT=45, NISSAN=55"
+    entries: list[LedgerEntry]
+
+
+def add_split(ctx: Context, entry: LedgerEntry) -> Split:
+    """Split an amount for the whole alliance (`entry`, its partner ALLIANCE) by its
+    initiative's allocation rule into one entry per sharing partner, all in one transaction
+    with one audit record. Only who may record for every sharing partner may split."""
+    ctx.allow(Action.record_ledger)  # the role, before any look-up on the caller's behalf
+    with ctx.transaction() as conn:
+        refs = _References(ctx, conn)
+        initiative = refs.initiative(_splittable(entry))
+        for partner in initiative.partners():
+            ctx.allow(Action.record_ledger, partner=partner, function=initiative.function)
+        parts = [refs.complete(e) for e in split_entry(entry, initiative.allocation)]
+        ids = ledger_rows.insert_entries(conn, parts)
+        stored = [replace(e, id=i) for e, i in zip(parts, ids, strict=True)]
+        split = Split(entry.amount, initiative.id, split_rule_text(initiative.allocation), stored)
+        ctx.audit(conn, "ledger.split", f"ledger/{ids[0]}-{ids[-1]}", after=split)
+    return split
+
+
+def _splittable(entry: LedgerEntry) -> str:
+    """The initiative whose rule splits `entry`, once the entry is one to split."""
+    if entry.partner != ALLIANCE:
+        raise InvalidInput(
+            f"{entry.partner} is one partner; only an amount for the alliance is split",
+            field="partner",
+            fix=f"give the partner as {ALLIANCE}, or record the entry as it is",
+        )
+    if entry.initiative_id is None:
+        raise InvalidInput(
+            "an amount for the alliance is split by its initiative's allocation rule",
+            field="initiative_id",
+            fix="name the initiative the amount comes from",
+        )
+    check_sign(entry)
+    return entry.initiative_id
 
 
 @dataclass(frozen=True, slots=True)

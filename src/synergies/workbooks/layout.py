@@ -15,6 +15,7 @@ from enum import StrEnum
 from synergies.domain.allocation import AllocationMethod
 from synergies.domain.functions import ConvergenceStage
 from synergies.domain.initiatives import Category, SideStatus, Stage
+from synergies.domain.ledger import EntrySource
 from synergies.domain.money import MINOR_UNITS
 from synergies.domain.org import LineKind
 
@@ -45,6 +46,7 @@ class Choices(StrEnum):
     convergence = "convergence"
     line_kinds = "line kinds"
     yes_no = "yes/no"
+    sources = "sources"
 
 
 FIXED_CHOICES: dict[Choices, tuple[str, ...]] = {
@@ -56,6 +58,7 @@ FIXED_CHOICES: dict[Choices, tuple[str, ...]] = {
     Choices.convergence: tuple(s.value for s in ConvergenceStage),
     Choices.line_kinds: tuple(k.value for k in LineKind),
     Choices.yes_no: ("yes", "no"),
+    Choices.sources: tuple(s.value for s in EntrySource),
 }
 
 
@@ -88,6 +91,15 @@ class Sheet:
 
 def _c(header: str, field: str, kind: Kind, help: str, **more: object) -> Column:
     return Column(header, field, kind, help, **more)  # type: ignore[arg-type]
+
+
+# Provenance: kept by an export and an import, read when a row's record is first stored (a
+# row whose data is unchanged keeps the stored record's provenance: nothing is re-marked).
+ILLUSTRATIVE = Column(
+    "Illustrative", "illustrative", Kind.choice,
+    "yes: an invented figure (the example alliance's), never a real one.",
+    choices=Choices.yes_no, width=11,
+)  # fmt: skip
 
 
 PARTNERS = Sheet(
@@ -139,6 +151,7 @@ PEOPLE = Sheet(
            required=True, width=12),
         _c("Function", "function", Kind.key, "The function they run, if any.",
            choices=Choices.functions, width=18),
+        ILLUSTRATIVE,
     ),
     identity=("id",),
 )  # fmt: skip
@@ -186,6 +199,7 @@ INITIATIVES = Sheet(
            width=10),
         _c("Agreement", "agreement", Kind.code, "Agreement code, if under an outside party's.",
            width=11),
+        ILLUSTRATIVE,
     ),
     identity=("id",),
 )  # fmt: skip
@@ -198,7 +212,10 @@ LEDGER = Sheet(
     (
         _c("Ref", "ref", Kind.text, "The row's own reference; unique, kept from import to import.",
            required=True, width=12),
-        _c("Partner", "partner", Kind.code, "Partner the amount belongs to.", required=True,
+        _c("Partner", "partner", Kind.code,
+           "Partner the amount belongs to; ALLIANCE: an amount for the whole alliance, which "
+           "the import splits by the initiative's allocation rule into one entry per partner "
+           "(ref REF/PARTNER each; the odd cents to the largest remainders).", required=True,
            choices=Choices.partners, width=12),
         _c("Month", "period", Kind.month, "Month realized (YYYY-MM).", required=True, width=9),
         _c("Amount", "amount", Kind.amount,
@@ -212,6 +229,14 @@ LEDGER = Sheet(
         _c("Function", "function", Kind.key, "Function, if no initiative.",
            choices=Choices.functions, width=18),
         _c("Reason", "reason", Kind.text, "Where the figure comes from.", width=40),
+        ILLUSTRATIVE,
+        _c("Source", "source", Kind.choice,
+           "Where the entry was first recorded from: published, measured, imported, entered; "
+           "empty: this import. A measured entry is imported as imported: its measurement run "
+           "is not in a workbook.", choices=Choices.sources, width=10),
+        _c("Lineage", "lineage", Kind.text,
+           "What the entry was recorded from (e.g. measurement run 3, a workbook and its "
+           "SHA-256), kept with Source; empty with no Source: this import.", width=40),
     ),
     identity=("ref",),
 )  # fmt: skip
@@ -227,6 +252,7 @@ TARGETS = Sheet(
         _c("Function", "function", Kind.key, "Function; empty: alliance-wide.",
            choices=Choices.functions, width=18),
         _c("Note", "note", Kind.text, "Where the target was announced.", width=40),
+        ILLUSTRATIVE,
     ),
     identity=("year", "function"),
 )  # fmt: skip
@@ -249,6 +275,22 @@ SHEETS: tuple[Sheet, ...] = (
 INSTRUCTIONS = "Instructions"
 SUMMARY = "Summary"  # written by the export, never read
 LISTS = "Lists"  # the data validation lists, a hidden sheet
+# What a store holds that a workbook does not carry: said on the Instructions sheet and by
+# every export, so that nobody takes a workbook for a backup.
+NOT_CARRIED = (
+    "the audit trail (who changed what, when) and its key",
+    "accounts, roles and API tokens",
+    "measurement runs: their files, hashes, queries and line-level detail (a measured entry "
+    "comes back as imported, its lineage naming the run)",
+    "who recorded each entry and when (an import records the importer and the import's "
+    "time; the audit trail names the workbook and its SHA-256)",
+    "reversed entries and their reversals (an export holds live entries)",
+    "locked plans and their history, approvals, sign-offs and stage history (an import moves "
+    "initiatives through the gates again)",
+    "the alliance's name, shareholdings, agreements and their clauses",
+    "forecast settings, alert rules, subscriptions and webhooks",
+    "a cost-base split's weights, for whoever may not read every sharing partner's",
+)
 
 # A cell whose text a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -3,7 +3,8 @@ row twice counts it once and a changed row corrects the entry it names.
 
 A row's ref is the tracker's own reference, kept from import to import. An entry the store
 holds from a workbook keeps it in its import key, `workbook:REF:DIGEST`, where DIGEST is of
-the row's content; any other entry is exported with the ref `L<id>`, which an import of that
+the row's content (a row for the alliance is split, and each part keeps `REF/PARTNER`); any
+other entry is exported with the ref `L<id>`, which an import of that
 export finds again by its id.
 """
 
@@ -18,6 +19,12 @@ NATIVE = re.compile(r"^L([1-9][0-9]{0,17})$")
 
 def import_key(ref: str, digest: str) -> str:
     return f"{PREFIX}{ref}:{digest}"
+
+
+def part_ref(ref: str, partner: str) -> str:
+    """The ref of one partner's part of a row for the whole alliance, which the import
+    splits: `REF/RENAULT`. An export writes each part as its own row under this ref."""
+    return f"{ref}/{partner}"
 
 
 def ref_of(entry_id: int, key: str | None) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from synergies.domain.initiatives import Category
+from synergies.domain.partners import ALLIANCE
 from synergies.workbooks import layout
 from synergies.workbooks.cells import CellRefused, CellValue, Problem, is_empty, read_cell, shown
 from synergies.workbooks.layout import Choices, Column, Kind, Sheet
@@ -68,8 +69,8 @@ class Known:
     memo_sizes: dict[int, int] = field(default_factory=dict)  # values remembered per column
 
     def choices(self, kind: Choices) -> Iterable[str]:
-        if kind is Choices.partners:
-            return self.partners
+        if kind is Choices.partners:  # a ledger row's: a partner, or the alliance's to split
+            return self.partners | {ALLIANCE}
         if kind is Choices.functions:
             return self.functions
         return layout.FIXED_CHOICES[kind]

@@ -148,6 +148,10 @@ def _instructions(book: Any) -> None:
     for rule in RULES:
         ws.append([_text(ws, "-"), None, None, None, _text(ws, rule)])
     ws.append([])
+    ws.append([_text(ws, "Not in a workbook (kept by the store only)", bold=True)])
+    for missing in layout.NOT_CARRIED:
+        ws.append([_text(ws, "-"), None, None, None, _text(ws, missing)])
+    ws.append([])
     ws.append([_text(ws, h, bold=True) for h in ("Sheet", "Column", "Kind", "Required", "Help")])
     for sheet in layout.SHEETS:
         ws.append([_text(ws, sheet.name, bold=True), None, None, None, _text(ws, sheet.help)])

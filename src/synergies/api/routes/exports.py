@@ -20,6 +20,8 @@ from synergies.services.context import Context
 from synergies.workbooks import layout
 
 router = APIRouter(prefix="/exports", tags=["workbooks"], responses=READ_ERRORS)
+# Every export answers with what the store holds and a workbook cannot carry ('|' between).
+NOT_CARRIED_HEADER = "Synergies-Not-In-Workbook"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YearQuery = Annotated[
     int | None, Query(ge=1900, le=2199, description="The Summary's breakdown year.")
@@ -38,6 +40,7 @@ def _file(
         _remove(folder)
         raise
     return FileResponse(path, media_type=media_type, filename=name,
+                        headers={NOT_CARRIED_HEADER: " | ".join(layout.NOT_CARRIED)},
                         background=BackgroundTask(_remove, folder))  # fmt: skip
 
 

@@ -11,7 +11,14 @@ from synergies.api.deps import ContextDep, PagingDep
 from synergies.api.pages import Page, sort_pattern
 from synergies.api.problems import WRITE_ERRORS
 from synergies.csv_writer import csv_text
-from synergies.schemas.ledger import EntryIn, EntryOut, LedgerFilter, ReversalIn
+from synergies.schemas.ledger import (
+    EntryIn,
+    EntryOut,
+    LedgerFilter,
+    ReversalIn,
+    SplitIn,
+    SplitOut,
+)
 from synergies.services import ledger as service
 
 router = APIRouter(prefix="/ledger", tags=["ledger"], responses=WRITE_ERRORS)
@@ -61,6 +68,16 @@ def add_entry(ctx: ContextDep, body: EntryIn) -> EntryOut:
     """Record a realized saving (or a one-off cost) entered by you."""
     entry = body.to_domain(author=ctx.actor.name, at=ctx.clock())
     return EntryOut.of(service.add(ctx, entry))
+
+
+@router.post("/splits", status_code=201)
+def add_split(ctx: ContextDep, body: SplitIn) -> SplitOut:
+    """Record an amount for the whole alliance, split by its initiative's allocation rule
+    (fixed shares or volume; a cost-base split is refused: it would reveal the cost bases) into
+    one entry per partner, to the minor unit and summing exactly; you must be allowed to
+    record for every partner. A route of its own, so that `POST /ledger` answers one entry."""
+    entry = body.to_domain(author=ctx.actor.name, at=ctx.clock())
+    return SplitOut.of(service.add_split(ctx, entry))
 
 
 @router.post("/{entry_id}/reversal", status_code=201)
