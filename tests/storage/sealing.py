@@ -105,7 +105,9 @@ def edit(conn: Connection, table: Table) -> dict[str, Any]:
              if not c.primary_key and not c.foreign_keys and row[c.name] is not None]  # fmt: skip
     column = plain[0]
     where = [c == row[c.name] for c in _pk(table)]
-    conn.execute(sql_update(table).where(*where).values({column.name: changed(column, row[column.name])}))
+    conn.execute(
+        sql_update(table).where(*where).values({column.name: changed(column, row[column.name])})
+    )
     return row
 
 

@@ -99,7 +99,9 @@ def _problems_after(
 
 def _names_the_table(table: str, subject: str) -> bool:
     checked_as = sealed.BY_NAME[table].checked_as
-    return subject.split("/")[0] == table or bool(checked_as and subject.startswith(checked_as))
+    return subject.split("/", maxsplit=1)[0] == table or bool(
+        checked_as and subject.startswith(checked_as)
+    )
 
 
 TAMPERING = {"edit": sealing.edit, "forge": sealing.forge, "remove": sealing.remove}
@@ -123,7 +125,9 @@ def test_tampering_with_a_sealed_table_is_reported(populated: Store, table: str)
     assert "edit" in done and len(done) >= 2, done
 
 
-def _cli(*args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def _cli(
+    *args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     monkeypatch.setattr(sys, "argv", ["synergies", *args])
     capsys.readouterr()
     with pytest.raises(SystemExit) as stop:

@@ -242,7 +242,7 @@ def newest_seals(records: Iterable[AuditRecord]) -> dict[str, tuple[int, TableSe
         if r.written is None or '"tables"' not in r.written:
             continue
         tables = _object(r.written).get("tables")
-        for name, plain in (tables.items() if isinstance(tables, dict) else ()):
+        for name, plain in tables.items() if isinstance(tables, dict) else ():
             seal = TableSeal.of(plain)
             if seal is not None:
                 found[name] = (r.seq, seal)

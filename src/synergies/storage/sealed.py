@@ -111,7 +111,9 @@ class TableSeal:
         if not isinstance(plain, dict) or not isinstance(plain.get("sha256"), str):
             return None
         rows = plain.get("row_digests")
-        return cls(int(plain.get("rows", 0)), plain["sha256"], rows if isinstance(rows, dict) else None)
+        return cls(
+            int(plain.get("rows", 0)), plain["sha256"], rows if isinstance(rows, dict) else None
+        )
 
 
 def watch(engine: Engine) -> None:
@@ -124,7 +126,7 @@ def _note_statement(conn: Connection, statement: object, *_args: object) -> None
         transaction = conn.get_transaction()
         noted = conn.info.get(_TOUCHED)
         if noted is None or noted[0] is not transaction:
-            noted = (transaction, set())
+            noted = (transaction, set[str]())
             conn.info[_TOUCHED] = noted
         noted[1].add(statement.table.name)
 
