@@ -55,8 +55,9 @@ AgainstOption = Annotated[
 def verify(
     against: AgainstOption = None, db: DbOption = None, fmt: FormatOption = Format.table
 ) -> None:
-    """Verify the chain (hashes and keyed HMACs), every ledger entry and the current
-    initiatives, accounts and plans against the trail; report every problem found."""
+    """Verify the chain (hashes and keyed HMACs), every ledger entry, the current
+    initiatives, accounts and plans, and every sealed table (FX rates, tokens, settings,
+    ...) against the trail; report every problem found."""
     checkpoint = _read_checkpoint(against) if against is not None else None
     found = audit_trail.verification(open_context(db), checkpoint)
     if fmt is Format.json:
@@ -96,6 +97,9 @@ def _print(found: Verification) -> None:
     out.print(f"ledger: {found.ledger_entries_checked} entries match the trail"
               + (f", {found.ledger_entries_unchecked} from before keying not described in full"
                  if found.ledger_entries_unchecked else ""))  # fmt: skip
+    out.print(f"tables: {found.tables_sealed} match their seals"
+              + (f"; not sealed yet (sealed by the next change): {', '.join(found.unsealed)}"
+                 if found.unsealed else ""))  # fmt: skip
     if found.checkpoint is not None:
         c = found.checkpoint
         out.print(f"checkpoint of {c.at.isoformat()} holds: record {c.seq} unchanged")

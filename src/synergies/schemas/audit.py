@@ -85,6 +85,11 @@ class VerifyOut(BaseModel):
         description="Entries from before the store was keyed that no record describes in full."
     )
     checkpoint: CheckpointOut | None = Field(description="The checkpoint verified against.")
+    tables_sealed: int = Field(description="Tables compared with their newest seal.")
+    unsealed: list[str] = Field(
+        description="Tables not sealed yet (a store from before sealing): the next change "
+        "seals them."
+    )
     problems: list[AuditProblemOut]
 
     @classmethod
@@ -94,5 +99,6 @@ class VerifyOut(BaseModel):
             ledger_entries_checked=v.ledger_entries_checked,
             ledger_entries_unchecked=v.ledger_entries_unchecked,
             checkpoint=CheckpointOut.of(v.checkpoint) if v.checkpoint else None,
+            tables_sealed=v.tables_sealed, unsealed=v.unsealed,
             problems=[AuditProblemOut.of(p) for p in v.problems],
         )  # fmt: skip

@@ -23,7 +23,7 @@ from synergies.serialize import jsonable
 from synergies.services import audit_key
 from synergies.services.audit_key import Keyring
 from synergies.services.security import Actor
-from synergies.storage import audit_rows
+from synergies.storage import audit_rows, sealed
 from synergies.storage.audit_rows import AuditHead, AuditRecord
 from synergies.storage.written import take_digests, take_written
 
@@ -230,6 +230,43 @@ def _written_digests(conn: Connection, ledger_ids: Collection[int]) -> str | Non
     if missing:
         digests |= {str(e.id): ledger_digest(e) for e in audit_rows.ledger_entries(conn, missing)}
     return json.dumps({"ledger": digests}, sort_keys=True)
+
+
+def seal(conn: Connection) -> None:
+    """At the end of a service transaction: its last audit record takes the seals of the
+    sealed tables it wrote (storage/sealed.py), each digested once, as the table stands.
+
+    The first keyed write that finds the store never sealed (new, or made by an older
+    release) seals every sealed table. A sealed table written with no audit record in the
+    transaction is a programming error: the write is refused rather than left unsealed.
+    """
+    touched = sealed.take_touched(conn)
+    wrote = sorted(touched & sealed.BY_NAME.keys())
+    recorded = sealed.TRAIL in touched
+    if not recorded:
+        if wrote:
+            raise RuntimeError(f"{', '.join(wrote)} written without an audit record: "
+                               "every change to a sealed table is recorded (ctx.audit)")  # fmt: skip
+        return
+    head = audit_rows.head(conn)
+    if head is None:
+        raise RuntimeError("the audit head vanished inside its own transaction")
+    if head.sealed_from is None:
+        wrote = [s.name for s in sealed.SEALED]
+        audit_rows.set_sealed_from(conn, head.seq)
+    if not wrote:
+        return
+    last = audit_rows.record(conn, head.seq)
+    if last is None or last.key_id is None:
+        raise RuntimeError("a transaction's last audit record is missing or not keyed")
+    written = json.loads(last.written) if last.written else {}
+    written["tables"] = {name: sealed.digest(conn, sealed.BY_NAME[name]).plain() for name in wrote}
+    resealed = replace(last, written=json.dumps(written, sort_keys=True))
+    keyring = audit_key.load()
+    mac = None if keyring is None else keyring.sign(last.key_id, _body(last.prev_hash, resealed))
+    if mac is None:
+        raise audit_key.missing(audit_key.key_file(), last.key_id)
+    audit_rows.reseal(conn, last.seq, resealed.written or "", mac)
 
 
 @dataclass(frozen=True, slots=True)

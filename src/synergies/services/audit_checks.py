@@ -25,6 +25,7 @@ from synergies.domain.plans import LockedPlan
 from synergies.domain.targets import Target
 from synergies.services.audit import AuditProblem, ledger_digest, snapshot
 from synergies.storage.audit_rows import AuditRecord
+from synergies.storage.sealed import SEALED, TableSeal
 
 # Records whose `after` is the ledger entry they wrote (its own id inside).
 LEDGER_WRITES = frozenset({"ledger.add", "ledger.reverse"})
@@ -130,12 +131,13 @@ def check_latest_state(
 ) -> list[AuditProblem]:
     """Each current row against the newest full state its records give (a record whose
     `after` holds the first of `fields`: a partial note such as a password change is not a
-    state), rows no record created, and recorded rows that are gone."""
+    state), rows no record created, and recorded rows that are gone. A record may hold the
+    state beside notes of what else it did ({"user": ..., "tokens_revoked": [...]})."""
     latest: dict[str, tuple[int, Mapping[str, object]]] = {}
     for r in records:
-        after = _object(r.after)
-        if fields[0] in after:
-            latest[r.subject] = (r.seq, after)
+        state = _full_state(_object(r.after), fields[0])
+        if state is not None:
+            latest[r.subject] = (r.seq, state)
     problems, seen = [], set()
     for row in current:
         name = subject(row)
@@ -156,6 +158,14 @@ def check_latest_state(
             problems.append(AuditProblem(seq, f"recorded by record {seq} but is gone (deleted)",
                                          name))  # fmt: skip
     return problems
+
+
+def _full_state(after: Mapping[str, object], field: str) -> Mapping[str, object] | None:
+    """The state a record's `after` holds: itself, or the one object inside it holding `field`."""
+    if field in after:
+        return after
+    inner = [v for v in after.values() if isinstance(v, Mapping) and field in v]
+    return inner[0] if len(inner) == 1 else None
 
 
 def check_initiatives(
@@ -217,6 +227,72 @@ def check_plans(records: list[AuditRecord], current: Iterable[LockedPlan]) -> li
             problems.append(AuditProblem(lock.seq, f"recorded by record {lock.seq} but is gone "
                                                    "(deleted)", name))  # fmt: skip
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class TableCheck:
+    problems: list[AuditProblem]
+    unsealed: list[str]  # tables no record has sealed yet (a store older than sealing)
+
+
+def newest_seals(records: Iterable[AuditRecord]) -> dict[str, tuple[int, TableSeal]]:
+    """The newest seal the trail holds of each table, with the record holding it."""
+    found: dict[str, tuple[int, TableSeal]] = {}
+    for r in records:
+        if r.written is None or '"tables"' not in r.written:
+            continue
+        tables = _object(r.written).get("tables")
+        for name, plain in tables.items() if isinstance(tables, dict) else ():
+            seal = TableSeal.of(plain)
+            if seal is not None:
+                found[name] = (r.seq, seal)
+    return found
+
+
+def check_tables(
+    records: Iterable[AuditRecord],
+    current: Callable[[str, bool], TableSeal],
+    already: Iterable[AuditProblem] = (),
+) -> TableCheck:
+    """Each sealed table against its newest seal: named row by row where the seal holds row
+    digests, else as a table. `current(table, with_rows)` digests a table as it stands.
+    A table whose rows the record-by-record checks already name (`already`) is left to them:
+    the same edit is reported once."""
+    seals = newest_seals(records)
+    named = [p.subject for p in already]
+    problems, unsealed = [], []
+    for sealed in SEALED:
+        found = seals.get(sealed.name)
+        if found is None:
+            unsealed.append(sealed.name)
+            continue
+        prefix = sealed.checked_as
+        if prefix is not None and any(n.startswith(prefix) for n in named):
+            continue
+        seq, seal = found
+        now = current(sealed.name, seal.row_digests is not None)
+        if now.sha256 != seal.sha256:
+            problems += _table_differences(sealed.name, seq, seal, now)
+    return TableCheck(problems, unsealed)
+
+
+def _table_differences(name: str, seq: int, seal: TableSeal, now: TableSeal) -> list[AuditProblem]:
+    then_rows, now_rows = seal.row_digests, now.row_digests
+    if then_rows is None or now_rows is None:
+        return [AuditProblem(seq, f"differs from its seal in record {seq} ({seal.rows} rows "
+                             f"sealed, {now.rows} now): edited behind the software's back",
+                             name)]  # fmt: skip
+    problems = []
+    for key in sorted(then_rows.keys() | now_rows.keys()):
+        was, is_ = then_rows.get(key), now_rows.get(key)
+        if was == is_:
+            continue
+        problem = (f"was sealed by record {seq} but is gone (deleted)" if is_ is None
+                   else f"has no audit record: written behind the software's back (not in "
+                        f"the seal of record {seq})" if was is None
+                   else f"differs from its seal in record {seq} (edited)")  # fmt: skip
+        problems.append(AuditProblem(seq, problem, f"{name}/{key}"))
+    return problems or [AuditProblem(seq, f"differs from its seal in record {seq}", name)]
 
 
 def _state(value: object) -> dict[str, object]:

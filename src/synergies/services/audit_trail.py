@@ -22,6 +22,7 @@ from synergies.storage import (
     audit_rows,
     initiative_rows,
     plan_rows,
+    sealed,
 )
 from synergies.storage.audit_rows import AuditRecord
 
@@ -64,6 +65,8 @@ class Verification:
     ledger_entries_checked: int
     ledger_entries_unchecked: int  # from before keying, described by no record in full
     problems: list[AuditProblem] = field(default_factory=list)
+    tables_sealed: int = 0  # tables checked against their seals (storage/sealed.py)
+    unsealed: list[str] = field(default_factory=list)  # not sealed yet: an older store
     checkpoint: Checkpoint | None = None  # the one verified against, if any
 
     @property
@@ -78,9 +81,10 @@ def verify(ctx: Context) -> tuple[list[AuditProblem], int]:
 
 
 def verification(ctx: Context, against: str | None = None) -> Verification:
-    """Check the chain (hashes and HMACs), the ledger row by row and the current records of
-    initiatives, accounts, partners, shareholdings, targets and plans against the trail, and, given a checkpoint's text, that
-    the chain still holds that head. Every problem is reported."""
+    """Check the chain (hashes and HMACs), the ledger row by row, the current records of
+    initiatives, accounts, partners, shareholdings, targets and plans against the trail,
+    every sealed table against its newest seal, and, given a checkpoint's text, that the
+    chain still holds that head. Every problem is reported."""
     ctx.allow(Action.read)
     checkpoint = parse_checkpoint(against) if against is not None else None
     with ctx.reading() as conn:
@@ -92,12 +96,16 @@ def verification(ctx: Context, against: str | None = None) -> Verification:
             rows, audit_rows.ledger_entries(conn), keyed_from=keyed_from
         )
         problems += ledger.problems + _current_records(conn, rows)
+        tables = audit_checks.check_tables(rows, lambda name, with_rows: sealed.digest(
+            conn, sealed.BY_NAME[name], rows_always=with_rows), problems)  # fmt: skip
+        problems += tables.problems
     if checkpoint is not None:
         problems += _against(checkpoint, rows, keyring)
     return Verification(
         records=len(rows), keyed_records=sum(r.key_id is not None for r in rows),
         ledger_entries_checked=ledger.checked, ledger_entries_unchecked=ledger.unchecked,
         problems=problems, checkpoint=checkpoint,
+        tables_sealed=len(sealed.SEALED) - len(tables.unsealed), unsealed=tables.unsealed,
     )  # fmt: skip
 
 

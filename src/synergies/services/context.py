@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import StatementError
 
 from synergies.domain.errors import SynergiesError
-from synergies.services.audit import Change, lock_writes, record, record_many
+from synergies.services.audit import Change, lock_writes, record, record_many, seal
 from synergies.services.security import ANY, Action, Actor, Scope, authorize
 from synergies.storage.store import Store
 
@@ -39,6 +39,7 @@ class Context:
                 self._conn = conn
                 try:
                     yield conn
+                    seal(conn)  # the last record takes the seals of the tables written
                 finally:
                     self._conn = None
         except StatementError as error:

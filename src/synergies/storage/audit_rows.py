@@ -42,6 +42,7 @@ class AuditHead:
     seq: int
     hash: str
     keyed_from: int | None = None  # the first record that must be keyed
+    sealed_from: int | None = None  # the record that first sealed every sealed table
 
 
 def _record(r: Any) -> AuditRecord:
@@ -77,12 +78,29 @@ def advance_head(conn: Connection, by: int = 1) -> AuditHead | None:
 
 def head(conn: Connection) -> AuditHead | None:
     h = t.audit_head.c
-    row = conn.execute(select(h.seq, h.hash, h.keyed_from)).first()
-    return None if row is None else AuditHead(row.seq, row.hash, row.keyed_from)
+    row = conn.execute(select(h.seq, h.hash, h.keyed_from, h.sealed_from)).first()
+    return None if row is None else AuditHead(row.seq, row.hash, row.keyed_from, row.sealed_from)
 
 
 def set_keyed_from(conn: Connection, seq: int) -> None:
     conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(keyed_from=seq))
+
+
+def set_sealed_from(conn: Connection, seq: int) -> None:
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(sealed_from=seq))
+
+
+def record(conn: Connection, seq: int) -> AuditRecord | None:
+    row = conn.execute(select(t.audit_log).where(t.audit_log.c.seq == seq)).first()
+    return None if row is None else _record(row)
+
+
+def reseal(conn: Connection, seq: int, written: str, hash: str) -> None:
+    """Rewrite the newest record's `written` and hash, within the transaction that made it
+    (its seals are taken at the end of that transaction), and the head's hash with it."""
+    log = t.audit_log
+    conn.execute(update(log).where(log.c.seq == seq).values(written=written, hash=hash))
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == HEAD_ID).values(hash=hash))
 
 
 def key_of(conn: Connection, seq: int) -> str | None:

@@ -11,12 +11,14 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from synergies.domain.errors import Conflict, NotFound
 from synergies.storage import engine as engines
+from synergies.storage import sealed
 from synergies.storage.cache import VersionedCache
 
 
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        sealed.watch(engine)  # notes the tables each transaction writes, for their seals
         self.cache = VersionedCache(engine)
 
     @property

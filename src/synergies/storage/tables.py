@@ -222,6 +222,8 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
     # The first record that must be keyed (HMAC); NULL until the store's first keyed write.
     Column("keyed_from", Integer),
+    # The record that first sealed every sealed table (storage/sealed.py); NULL until then.
+    Column("sealed_from", Integer),
 )
 
 audit_log = Table(
