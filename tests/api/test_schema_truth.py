@@ -111,7 +111,6 @@ STATE_REFUSALS = [
     ("GET", "/forecast?as_of=2005&trials=100", None, 404, "as_of", "no realized synergies"),
     ("GET", f"/forecast?target_year={2017 + MAX_HORIZON_YEARS + 1}&trials=100", None, 409,
      "target_year", "spans more than"),
-    ("GET", "/forecast?target_year=2016&trials=100", None, 409, "target_year", "before the first"),
     ("GET", "/payback?until=2000-01", None, 404, "until", "before the first month"),
     ("POST", "/ledger", {"partner": "DAIMLER", "period": "2016-03", "initiative_id": "PUR-001",
                          "amount": {"amount": "1000"}}, 409, "partner", "does not share"),
@@ -130,6 +129,16 @@ def test_a_refusal_the_stores_state_decides_is_not_a_bad_request(
     problem = got.json()
     assert (got.status_code, problem["field"]) == (status, field), got.text
     assert words in problem["detail"] and problem["fix"]
+
+
+def test_a_target_year_before_the_latest_realized_one_forecasts_from_the_year_before(
+    client: TestClient, as_role: dict[str, dict[str, str]]
+) -> None:
+    """Without an as-of year, the forecast starts from the latest realized year before the
+    target year: a realized year after the target (or one far-future entry) refuses no one."""
+    got = client.get("/forecast?target_year=2016&trials=100", headers=as_role["admin"])
+    assert got.status_code == 200, got.text
+    assert got.json()["as_of"] == 2015
 
 
 def test_a_target_year_against_the_as_of_given_stays_a_bad_request(

@@ -124,7 +124,7 @@ def test_a_measured_source_with_future_lines_is_refused_whole(ctx: Context, tmp_
                       leakage_lines=0, leakage=Decimal(0), double_claimed_lines=0,
                       double_claimed_amount=Decimal(0))  # fmt: skip
     cells = {Cell("PUR-001", "RENAULT", m): figures for m in (Month(2016, 5), FAR)}
-    result = MeasurementResult("EUR", 6, cells, lineage={"content_sha256": "x"})
+    result = MeasurementResult("EUR", 6, cells, lineage={"content_sha256": "x"}, line_ranges={})
     before = len(ledger.entries(ctx))
     with pytest.raises(InvalidInput) as refused:
         measurement.post_result(ctx, tmp_path / "purchases", result)

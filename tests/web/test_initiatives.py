@@ -25,7 +25,10 @@ def operator(board: Dashboard) -> Context:
 
 
 def listed(page: Page) -> list[str]:
-    return page.locator("#initiatives tbody tr td:first-child").all_inner_texts()
+    """The initiatives the register lists (not the lines of savings booked to none)."""
+    return page.locator(
+        "#initiatives tbody tr:not(.not-attributed) td:first-child"
+    ).all_inner_texts()
 
 
 def submit(page: Page, selector: str) -> int:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import BigInteger, Connection, and_, case, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, and_, case, func, insert, select, update
 
 from synergies.domain.alert_rules import BaselineDecision, SavingsAge
 from synergies.domain.alerts import Rule, RuleSetting, default_settings
@@ -15,7 +14,6 @@ from synergies.domain.initiatives import Category
 from synergies.domain.ledger import EntrySource
 from synergies.storage import ledger_rows
 from synergies.storage import tables as t
-from synergies.storage.types import FACTOR, SCALE
 
 R = t.alert_rules
 B = t.baseline_decisions
@@ -54,11 +52,7 @@ def load_decisions(conn: Connection) -> list[BaselineDecision]:
     return [BaselineDecision(r.source, r.on, r.reference) for r in conn.execute(query)]
 
 
-def _units(value: Any) -> Decimal:
-    return (Decimal(int(str(value))) / FACTOR).quantize(SCALE)
-
-
-_SUM = func.sum(type_coerce(L.c.amount, BigInteger)).label("total")
+_SUM = ledger_rows.safe_sum()  # summed in two parts: sums of top amounts cannot overflow
 
 
 def realized_by_initiative(
@@ -78,12 +72,12 @@ def realized_by_initiative(
     month = case((and_(L.c.currency == "EUR", period < recent_from), ""), else_=L.c.period)
     keys = (L.c.initiative_id, L.c.function, L.c.currency)
     query = (
-        select(*keys, month.label("month"), _SUM)
+        select(*keys, month.label("month"), *_SUM)
         .where(period <= through, L.c.category != Category.one_off_cost.value)
         .group_by(*keys, month)
     )
     found = [
-        (r.initiative_id, r.function, r.currency, r.month, _units(r.total))
+        (r.initiative_id, r.function, r.currency, r.month, ledger_rows.exact_sum(r))
         for r in conn.execute(query)
     ]
     return found + _superseded(conn, through, recent_from)
@@ -137,18 +131,18 @@ def measured_and_declared(conn: Connection) -> list[tuple[str, str, str, str, bo
     (entered or imported) apart. Reversals net out."""
     keys = (L.c.partner, L.c.initiative_id, L.c.period, L.c.currency)
     measured = (
-        select(*keys, _SUM)
+        select(*keys, *_SUM)
         .where(L.c.source == EntrySource.measured.value, L.c.initiative_id.is_not(None),
                L.c.category != Category.one_off_cost.value)
         .group_by(*keys)
     )  # fmt: skip
-    found = [(r.partner, r.initiative_id, r.period, r.currency, True, _units(r.total))
+    found = [(r.partner, r.initiative_id, r.period, r.currency, True, ledger_rows.exact_sum(r))
              for r in conn.execute(measured)]  # fmt: skip
     cells = {(p, i, m) for p, i, m, _, _, _ in found}
     if not cells:
         return []
     declared = (
-        select(*keys, _SUM)
+        select(*keys, *_SUM)
         .where(L.c.period.in_(sorted({m for _, _, m in cells})),
                L.c.initiative_id.in_(sorted({i for _, i, _ in cells})),
                L.c.source.in_([EntrySource.entered.value, EntrySource.imported.value]),
@@ -156,7 +150,7 @@ def measured_and_declared(conn: Connection) -> list[tuple[str, str, str, str, bo
         .group_by(*keys)
     )  # fmt: skip
     found += [
-        (r.partner, r.initiative_id, r.period, r.currency, False, _units(r.total))
+        (r.partner, r.initiative_id, r.period, r.currency, False, ledger_rows.exact_sum(r))
         for r in conn.execute(declared)
         if (r.partner, r.initiative_id, r.period) in cells
     ]

@@ -340,6 +340,17 @@ def _sums() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return func.sum(high).label("high"), func.sum(low).label("low")
 
 
+def safe_sum() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The amount column summed in two parts that cannot overflow (select them, then read the
+    row's sum with `exact_sum`): a plain SUM overflows SQLite's 64 bits at ten top amounts."""
+    return _sums()
+
+
+def exact_sum(row: Any) -> Decimal:
+    """The exact sum of a row selected with SAFE_SUM."""
+    return _exact_sum({"high": row.high, "low": row.low})
+
+
 def _summed_rows(conn: Connection, query: Select[Any]) -> list[LedgerEntry]:
     months: dict[str, Month] = {}
     found = []
