@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import numpy as np
 
 from synergies.forecasting.engine import simulate
-from synergies.forecasting.inputs import STAGES, Portfolio, Stage
+from synergies.forecasting.inputs import STAGES, ForecastInitiative, Portfolio, Stage
 from synergies.forecasting.prepare import F64, prepare
 from synergies.forecasting.scores import (
     Score,
@@ -47,7 +48,12 @@ MIN_COVERAGE_POINTS = 5
 class Uncertainty:
     """The uncertainty settings a backtest runs and calibration fits, as scales on the stage
     defaults: `spread` multiplies every magnitude sigma and the baseline's persistence sigma,
-    `slippage` every stage's mean start slippage."""
+    `slippage` every stage's mean start slippage.
+
+    The spread acts on the log scale around the median: the engine draws mean-one lognormals
+    exp(s sigma Z - s^2 sigma^2 / 2), whose median exp(-s^2 sigma^2 / 2) falls as s grows, so
+    each amount is raised by exp((s^2 - 1) sigma^2 / 2) to keep the median where s = 1 puts
+    it. Widening the bands then widens them both ways instead of moving the forecast down."""
 
     spread: float = 1.0
     slippage: float = 1.0
@@ -61,12 +67,23 @@ class Uncertainty:
         return replace(base, sigma=sigma, slippage=slip, probability=chosen)
 
     def portfolio(self, portfolio: Portfolio) -> Portfolio:
-        baseline = replace(portfolio.baseline, sigma=portfolio.baseline.sigma * self.spread)
-        items = tuple(
-            replace(i, sigma=i.sigma * self.spread) if i.sigma is not None else i
-            for i in portfolio.initiatives
-        )
+        if self.spread == 1.0:
+            return portfolio
+        b = portfolio.baseline
+        baseline = replace(b, amount=b.amount * self.recentre(b.sigma), sigma=b.sigma * self.spread)
+        items = tuple(self._widened(i) for i in portfolio.initiatives)
         return Portfolio(items, baseline, portfolio.targets)
+
+    def recentre(self, sigma: float) -> Decimal:
+        """The factor that keeps a lognormal's median when its sigma is scaled by `spread`."""
+        return Decimal(repr(math.exp((self.spread**2 - 1.0) * sigma * sigma / 2.0)))
+
+    def _widened(self, item: ForecastInitiative) -> ForecastInitiative:
+        sigma = item.sigma if item.sigma is not None else DEFAULT_SIGMA[item.stage]
+        run_rate = item.run_rate * self.recentre(sigma)
+        if item.sigma is None:  # the stage's sigma is scaled by `settings`
+            return replace(item, run_rate=run_rate)
+        return replace(item, run_rate=run_rate, sigma=item.sigma * self.spread)
 
 
 def _scaled(slip: Slippage, factor: float) -> Slippage:

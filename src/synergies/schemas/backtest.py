@@ -223,6 +223,12 @@ class CalibrationOut(BaseModel):
         description="The fitted spread is the largest or smallest tried: read it as a sign of "
         "bias rather than a measured spread."
     )
+    bias: Decimal = Field(description="Mean realized - P50 under the fit, EUR.")
+    crps: Decimal = Field(description="Mean CRPS under the fit, EUR.")
+    biased: bool = Field(
+        description="|bias| above half the CRPS: the error is mostly location, which no spread "
+        "cures; such a fit is not applied."
+    )
     applied: SettingsVersionOut | None = Field(
         description="The version the fit was recorded as (`--apply`), or null: nothing written."
     )
@@ -238,7 +244,7 @@ class CalibrationOut(BaseModel):
             better_out_of_sample=f.better_out_of_sample,
             held_out=[HeldOutOut(as_of=y, chosen=UncertaintyOut.of(u))
                       for y, u in sorted(f.held_out_choices.items())],
-            at_edge=f.at_edge,
+            at_edge=f.at_edge, bias=euros(f.bias), crps=euros(f.crps), biased=f.biased,
             applied=SettingsVersionOut.of(applied) if applied is not None else None,
         )  # fmt: skip
 
