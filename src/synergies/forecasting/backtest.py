@@ -3,8 +3,8 @@
 Pure. A `Case` is the portfolio as known at the end of one past year; `backtest` runs the
 engine on each case under one `Uncertainty` and sets each horizon's sample against the
 realized synergies; `scores` sums the points up (per horizon or overall), and `naive` gives
-the yardsticks a forecast must beat: last year's value, the linear trend and the compound
-growth of the years known then.
+the point yardsticks a forecast must beat: last year's value, the linear trend and the compound
+growth of the years known then (`yardsticks` gives probabilistic ones, scored by CRPS).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from synergies.forecasting.settings import (
     ForecastSettings,
     Slippage,
 )
+from synergies.forecasting.yardsticks import YARDSTICKS, Yardsticks
 
 LEVELS = (0.1, 0.25, 0.5, 0.75, 0.9)
 NAIVE = ("last year", "linear trend", "compound growth")
@@ -113,6 +114,7 @@ class Run:
     seed: int = 2016
     rho: float = 0.3
     workers: int | None = None
+    yardsticks: bool = True  # score the probabilistic yardsticks too (the fit needs none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,7 @@ class Point:
     target: float | None = None
     target_probability: float | None = None
     naive: Mapping[str, float | None] = field(default_factory=dict)
+    yardsticks: Mapping[str, float | None] = field(default_factory=dict)  # their CRPS, EUR
 
     @property
     def horizon(self) -> int:
@@ -153,9 +156,12 @@ def simulate_case(case: Case, run: Run, uncertainty: Uncertainty) -> F64:
     return simulate(prepare(portfolio, settings), settings).totals
 
 
-def points_of(case: Case, totals: F64, truth: Mapping[int, float]) -> list[Point]:
+def points_of(
+    case: Case, totals: F64, truth: Mapping[int, float], with_yardsticks: bool = True
+) -> list[Point]:
     """The points of one case: each forecast year that has a realized value."""
     targets = {t.year: float(t.amount) for t in case.portfolio.targets}
+    yardsticks = Yardsticks.known_at(case.known, case.as_of) if with_yardsticks else None
     found = []
     for j in range(totals.shape[1]):
         year = case.as_of + 1 + j
@@ -170,6 +176,7 @@ def points_of(case: Case, totals: F64, truth: Mapping[int, float]) -> list[Point
             crps=sample_crps(sample, realized), target=target,
             target_probability=float(np.mean(sample >= target)) if target is not None else None,
             naive=naive(case.known, case.as_of, year - case.as_of),
+            yardsticks=yardsticks.crps(year, realized) if yardsticks else {},
         ))  # fmt: skip
     return found
 
@@ -179,7 +186,9 @@ def backtest(
 ) -> list[Point]:
     """Every case forecast and scored against `truth` (realized EUR by year)."""
     return [
-        p for case in cases for p in points_of(case, simulate_case(case, run, uncertainty), truth)
+        p
+        for case in cases
+        for p in points_of(case, simulate_case(case, run, uncertainty), truth, run.yardsticks)
     ]
 
 
@@ -232,7 +241,16 @@ def scores(points: Sequence[Point]) -> list[Score]:
                                    for p in points if p.target is not None
                                    and p.target_probability is not None], 1),
     ]  # fmt: skip
-    return found + [_skill(points, name) for name in NAIVE]
+    return (
+        found
+        + [_skill(points, name) for name in NAIVE]
+        + [_yardstick_skill(points, name) for name in YARDSTICKS if _scored(points)]
+    )
+
+
+def _scored(points: Sequence[Point]) -> bool:
+    """The yardsticks were scored (a calibration's candidates skip them)."""
+    return any(p.yardsticks for p in points)
 
 
 def _mean(name: str, values: Sequence[float], needs: int, nominal: float | None = None) -> Score:
@@ -247,6 +265,15 @@ def _skill(points: Sequence[Point], name: str) -> Score:
     errors = [abs(p.realized - (p.naive[name] or 0.0)) for p in usable]
     loss = mean_score("", errors, 2, "").value
     meaning = f"1 - CRPS / error of the {name} forecast (above 0: the model beats it)"
+    return Score(f"skill vs {name}", skill(model, loss), len(usable), 2, meaning)
+
+
+def _yardstick_skill(points: Sequence[Point], name: str) -> Score:
+    """CRPS skill against a probabilistic yardstick, on the points where it exists."""
+    usable = [p for p in points if p.yardsticks.get(name) is not None]
+    model = mean_score("", [p.crps for p in usable], 2, "").value
+    loss = mean_score("", [p.yardsticks[name] or 0.0 for p in usable], 2, "").value
+    meaning = f"1 - CRPS / CRPS of the {name} yardstick (above 0: the model beats it)"
     return Score(f"skill vs {name}", skill(model, loss), len(usable), 2, meaning)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from synergies.forecasting.backtest import (
     MIN_COVERAGE_POINTS,
@@ -102,7 +102,8 @@ def fit(
     tried = list(candidates) if candidates is not None else grid()
     if default not in tried:
         tried.append(default)
-    points = {u: backtest(cases, truth, run, u) for u in tried}
+    scored = replace(run, yardsticks=False)  # the same for every candidate: not its concern
+    points = {u: backtest(cases, truth, scored, u) for u in tried}
     best = min(tried, key=lambda u: (objective(points[u]), u != default))
     years = sorted({p.as_of for p in points[default]})
     choices: dict[int, Uncertainty] = {}

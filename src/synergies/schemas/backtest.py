@@ -24,6 +24,7 @@ from synergies.forecasting.backtest import (
 from synergies.forecasting.initiative_bands import InitiativePoint
 from synergies.forecasting.scores import Score
 from synergies.forecasting.versions import SettingsVersion
+from synergies.forecasting.yardsticks import YARDSTICKS
 from synergies.schemas.common import Body
 from synergies.schemas.forecast import SettingsVersionOut, euros, share
 from synergies.services.backtest import BacktestOutcome, CalibrationOutcome, Span
@@ -50,6 +51,10 @@ class PointOut(BaseModel):
     target: Decimal | None = None
     target_probability: Decimal | None = None
     naive: dict[str, Decimal | None] = Field(description="The naive point forecasts, EUR.")
+    yardsticks: dict[str, Decimal | None] = Field(
+        default_factory=dict,
+        description="The CRPS of each probabilistic yardstick, EUR (null: too few years).",
+    )
 
     @classmethod
     def of(cls, p: Point) -> PointOut:
@@ -61,6 +66,7 @@ class PointOut(BaseModel):
             target_probability=(share(p.target_probability)
                                 if p.target_probability is not None else None),
             naive={n: euros(v) if v is not None else None for n, v in p.naive.items()},
+            yardsticks={n: euros(v) if v is not None else None for n, v in p.yardsticks.items()},
         )  # fmt: skip
 
     def row(self) -> dict[str, object]:
@@ -179,7 +185,12 @@ class BacktestOut(BaseModel):
     settings: SettingsVersionOut | None = Field(
         description="The recorded settings run (null when the caller chose the uncertainty)."
     )
-    naive_forecasts: list[str] = Field(description="The yardsticks of the skill scores.")
+    naive_forecasts: list[str] = Field(description="The point yardsticks of the skill scores.")
+    yardsticks: list[str] = Field(
+        description="The probabilistic yardsticks of the skill scores: a linear trend and a "
+        "log-growth line with Student-t prediction intervals fitted on the years known at each "
+        "as-of year, and their mixture weighted by leave-one-year-out CRPS."
+    )
     notes: list[str]
     points: list[PointOut]
     scores: list[ScoresOut] = Field(description="Per horizon, then overall (horizon null).")
@@ -192,7 +203,7 @@ class BacktestOut(BaseModel):
             span=SpanOut.of(o.span), trials=o.run.trials, seed=o.run.seed, rho=o.run.rho,
             uncertainty=UncertaintyOut.of(o.uncertainty),
             settings=SettingsVersionOut.of(o.version) if o.version is not None else None,
-            naive_forecasts=list(NAIVE),
+            naive_forecasts=list(NAIVE), yardsticks=list(YARDSTICKS),
             notes=notes, points=[PointOut.of(p) for p in o.points], scores=_scores(o.points),
             initiatives=InitiativeBandsOut.of(o.initiative_points, o.run.trials),
         )  # fmt: skip
