@@ -32,6 +32,24 @@ def test_backtest_json_scores_each_horizon_and_overall(cli: Invoke, db: str) -> 
     assert {p["horizon"] for p in document["points"]} == {1, 2}
 
 
+def test_backtest_opens_with_its_verdict_and_scores_the_yardsticks(cli: Invoke, db: str) -> None:
+    document = json.loads(cli("forecast", "backtest", "--trials", "2000", "--format", "json").out)
+    verdict = document["verdict"]
+    ahead = [p for p in document["points"] if p["horizon"] == 1]
+    inside = sum(float(p["p10"]) <= float(p["realized"]) <= float(p["p90"]) for p in ahead)
+    assert (verdict["held"], verdict["years"]) == (inside, 8)
+    assert f"held {inside} of 8 years one year ahead" in verdict["text"]
+    assert document["yardsticks"] == ["trend, t", "log-growth, t", "ensemble"]
+    overall = {s["name"]: s for s in document["scores"][-1]["scores"]}
+    for name in document["yardsticks"]:
+        assert overall[f"skill vs {name}"]["value"] is not None
+        assert verdict["skills"][name] == overall[f"skill vs {name}"]["value"]
+    assert all(set(p["yardsticks"]) == set(document["yardsticks"]) for p in ahead)
+    table = cli("forecast", "backtest", "--trials", "2000").out
+    assert table.startswith("Verdict: The 80% band (P10-P90) held")
+    assert "skill vs ensemble" in table
+
+
 def test_backtest_csv_and_a_refused_year(cli: Invoke, db: str) -> None:
     csv = cli("forecast", "backtest", "--trials", "500", "--format", "csv", "--horizon", "1")
     assert csv.code == 0 and csv.out.splitlines()[0].startswith("as of,year,h,P10")

@@ -119,6 +119,7 @@ def calibrate(
 def print_backtest(doc: BacktestOut) -> None:
     out = console()
     span = doc.span
+    out.print(f"Verdict: {doc.verdict.text}\n")
     out.print(table([p.row() for p in doc.points],
                     title=f"Backtest: as of {span.first}-{span.last}, {span.horizons} horizons, "
                           f"{doc.trials:,} trials, facts dated {span.dating}"))  # fmt: skip

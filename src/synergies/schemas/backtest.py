@@ -23,6 +23,7 @@ from synergies.forecasting.backtest import (
 )
 from synergies.forecasting.initiative_bands import InitiativePoint
 from synergies.forecasting.scores import Score
+from synergies.forecasting.verdict import Verdict, verdict
 from synergies.forecasting.versions import SettingsVersion
 from synergies.forecasting.yardsticks import YARDSTICKS
 from synergies.schemas.common import Body
@@ -174,9 +175,36 @@ class InitiativeBandsOut(BaseModel):
         )  # fmt: skip
 
 
+class VerdictOut(BaseModel):
+    """The backtest's verdict in plain words, with the counts and amounts it is built from."""
+
+    text: str = Field(description="The verdict, one paragraph.")
+    sentences: list[str]
+    held: int = Field(description="One year ahead: years realized inside the P10-P90.")
+    years: int = Field(description="One year ahead: years scored.")
+    held_all: int = Field(description="Points inside the P10-P90 over all horizons.")
+    points_all: int
+    bias: Decimal | None = Field(
+        description="One year ahead: mean realized - P50, EUR (above 0: the forecast ran low)."
+    )
+    skills: dict[str, Decimal] = Field(
+        description="Overall skill against each probabilistic yardstick scored."
+    )
+
+    @classmethod
+    def of(cls, v: Verdict) -> VerdictOut:
+        return cls(
+            text=v.text, sentences=list(v.sentences), held=v.held, years=v.years,
+            held_all=v.held_all, points_all=v.points_all,
+            bias=euros(v.bias) if v.bias is not None else None,
+            skills={name: share(value) for name, value in v.skills},
+        )  # fmt: skip
+
+
 class BacktestOut(BaseModel):
     """Each past year forecast from what the store knew then, scored on what came."""
 
+    verdict: VerdictOut = Field(description="What the backtest says, in plain words.")
     span: SpanOut
     trials: int
     seed: int
@@ -200,6 +228,7 @@ class BacktestOut(BaseModel):
     def of(cls, o: BacktestOutcome) -> BacktestOut:
         notes = sorted({n for c in o.cases for n in c.notes})
         return cls(
+            verdict=VerdictOut.of(verdict(o.points)),
             span=SpanOut.of(o.span), trials=o.run.trials, seed=o.run.seed, rho=o.run.rho,
             uncertainty=UncertaintyOut.of(o.uncertainty),
             settings=SettingsVersionOut.of(o.version) if o.version is not None else None,
