@@ -45,10 +45,16 @@ def cli_json(
 def test_the_forecast_is_the_same_document_as_the_cli_prints(
     client: TestClient, as_role: dict[str, dict[str, str]], cli_json: CliJson
 ) -> None:
-    got = client.get("/forecast", params=SMALL, headers=as_role["nissan_viewer"])
+    got = client.get("/forecast", params={**SMALL, "register": True},
+                     headers=as_role["nissan_viewer"])  # fmt: skip
     assert got.status_code == 200
-    printed = cli_json("forecast", "--as-of", "2015", "--trials", "3000", "--seed", "7")
+    printed = cli_json(
+        "forecast", "--as-of", "2015", "--register", "--trials", "3000", "--seed", "7"
+    )
     assert got.json() == printed
+    known = client.get("/forecast", params=SMALL, headers=as_role["nissan_viewer"]).json()
+    assert known["view"] == "known then"
+    assert known == cli_json("forecast", "--as-of", "2015", "--trials", "3000", "--seed", "7")
     document = got.json()
     assert document["as_of"] == 2015 and document["baseline"] == "4300000000"
     assert {t["year"] for t in document["targets"]} == {2016, 2018}

@@ -23,5 +23,9 @@ def test_the_api_lists_the_versions_and_resets(client: TestClient, api_store: St
     assert reset.status_code == 201 and reset.json()["version"] == 2
     forecast = client.get("/forecast?as_of=2015&trials=500", headers=viewer).json()
     assert forecast["uncertainty"]["version"] == 2
+    # The example's fit (widened around the median) beats the defaults and is recorded;
+    # the same fit again changes nothing, so it is refused.
+    applied = client.post("/forecast/settings", json={"trials": 100}, headers=admin)
+    assert applied.status_code == 201, applied.json()
     refused = client.post("/forecast/settings", json={"trials": 100}, headers=admin)
-    assert refused.status_code == 409 and "edge" in refused.json()["detail"]
+    assert refused.status_code == 409 and "already in force" in refused.json()["detail"]

@@ -8,20 +8,22 @@ from tests.cli.conftest import Invoke
 
 
 def test_forecast_json_has_odds_with_standard_errors(cli: Invoke, db: str) -> None:
-    result = cli("forecast", "--as-of", "2015", "--trials", "5000", "--format", "json")
+    result = cli(
+        "forecast", "--as-of", "2015", "--register", "--trials", "5000", "--format", "json"
+    )
     assert result.code == 0, result.err
     document = json.loads(result.out)
     target = next(t for t in document["targets"] if t["year"] == 2018)
     assert 0 < float(target["probability"]) < 1
     assert float(target["standard_error"]) > 0
     again = json.loads(
-        cli("forecast", "--as-of", "2015", "--trials", "5000", "--format", "json").out
+        cli("forecast", "--as-of", "2015", "--register", "--trials", "5000", "--format", "json").out
     )
     assert again == document  # same seed, same figures
 
 
 def test_forecast_table_names_what_it_left_out(cli: Invoke, db: str) -> None:
-    out = cli("forecast", "--as-of", "2015", "--trials", "2000").out
+    out = cli("forecast", "--as-of", "2015", "--register", "--trials", "2000").out
     assert "PUR-004: savings under the DAIMLER agreement are excluded" in out
     assert "What drives the 2018 uncertainty" in out
 

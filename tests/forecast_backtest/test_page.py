@@ -44,6 +44,14 @@ def test_the_page_shows_the_fan_the_pit_histogram_and_each_score(client: TestCli
     first = next(p for p in api["points"] if p["horizon"] == 1)
     assert f'<tr data-year="{first["year"]}">' in html
     assert '<span data-settings="0">the defaults (spread x1, slippage x1;' in html
+    # The verdict at the top is the API's, word for word; the new skills are in the table.
+    assert html.index('id="verdict"') < html.index('id="fan-title"')
+    assert api["verdict"]["text"].replace("'", "&#39;") in html
+    assert api["verdict"]["text"].startswith(
+        f"The 80% band (P10-P90) held {api['verdict']['held']} of 8 years one year ahead"
+    )
+    for name in ("skill vs trend, t", "skill vs log-growth, t", "skill vs ensemble"):
+        assert name in html
     top = api["initiatives"]["records"][0]["initiative"]
     assert 'id="initiative-scores"' in html and f'<tr data-initiative="{top}">' in html
 

@@ -119,6 +119,7 @@ def calibrate(
 def print_backtest(doc: BacktestOut) -> None:
     out = console()
     span = doc.span
+    out.print(f"Verdict: {doc.verdict.text}\n")
     out.print(table([p.row() for p in doc.points],
                     title=f"Backtest: as of {span.first}-{span.last}, {span.horizons} horizons, "
                           f"{doc.trials:,} trials, facts dated {span.dating}"))  # fmt: skip
@@ -220,6 +221,9 @@ def print_calibration(doc: CalibrationOut) -> None:
         + ("the fit is better." if doc.better_out_of_sample
            else "the fit is no better than the defaults; keep the defaults.")
     )  # fmt: skip
+    if doc.biased:
+        out.print(f"The fit leaves a bias of {doc.bias:+,} EUR against a mean CRPS of "
+                  f"{doc.crps:,} EUR: its error is mostly location, which no spread cures.")  # fmt: skip
     if doc.at_edge:
         out.print("The fitted spread is at the edge of the grid tried: wider bands there are "
                   "covering a bias (see the bias score) more than measuring a spread.")  # fmt: skip

@@ -33,8 +33,13 @@ whatif_app = typer.Typer(help="Hypothetical moves, never written to the plan or 
 TargetYear = Annotated[int, typer.Option(help="Last year to forecast (a target year).")]
 AsOf = Annotated[
     int | None,
-    typer.Option(help="Forecast from the end of this realized year (default: the latest). "
-                      "--as-of 2015 is the alliance's view in March 2016."),
+    typer.Option(help="Forecast from the end of this realized year (default: the latest), "
+                      "from what the store knew then (--as-of 2015: the view of March 2016)."),
+]  # fmt: skip
+Register = Annotated[
+    bool,
+    typer.Option("--register", help="With --as-of: today's register seen from that year, "
+                                    "not what the store knew then."),
 ]  # fmt: skip
 Trials = Annotated[int, typer.Option(help="Monte Carlo trials.", min=1)]
 Seed = Annotated[int, typer.Option(help="Random seed: the same seed gives the same figures.")]
@@ -48,12 +53,14 @@ def forecast(
     trials: Trials = 100_000,
     seed: Seed = 2016,
     rho: Rho = 0.3,
+    register: Register = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Monte Carlo forecast to the target year: P10/P50/P90, odds of each target, drivers."""
     outcome = forecasts.run_forecast(open_context(db), target_year=target_year, as_of=as_of,
-                                     trials=trials, seed=seed, rho=rho)  # fmt: skip
+                                     trials=trials, seed=seed, rho=rho,
+                                     known_then=not register)  # fmt: skip
     print_forecast(ForecastOut.of(outcome), fmt)
 
 

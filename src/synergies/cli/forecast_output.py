@@ -52,6 +52,8 @@ def _notes(doc: ForecastOut) -> None:
     out = console()
     out.print(f"Baseline: {doc.baseline:,} EUR realized in {doc.as_of}; "
               f"{doc.live_initiatives} live initiatives add to it.")  # fmt: skip
+    for note in doc.notes:
+        out.print(f"Note: {note}.")
     for e in doc.excluded:
         out.print(f"  not forecast: {e.initiative}: {e.reason}", style="grey50")
     for c in doc.calibration:

@@ -3,8 +3,8 @@
 Pure. A `Case` is the portfolio as known at the end of one past year; `backtest` runs the
 engine on each case under one `Uncertainty` and sets each horizon's sample against the
 realized synergies; `scores` sums the points up (per horizon or overall), and `naive` gives
-the yardsticks a forecast must beat: last year's value, the linear trend and the compound
-growth of the years known then.
+the point yardsticks a forecast must beat: last year's value, the linear trend and the compound
+growth of the years known then (`yardsticks` gives probabilistic ones, scored by CRPS).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import numpy as np
 
 from synergies.forecasting.engine import simulate
-from synergies.forecasting.inputs import STAGES, Portfolio, Stage
+from synergies.forecasting.inputs import STAGES, ForecastInitiative, Portfolio, Stage
 from synergies.forecasting.prepare import F64, prepare
 from synergies.forecasting.scores import (
     Score,
@@ -36,6 +37,7 @@ from synergies.forecasting.settings import (
     ForecastSettings,
     Slippage,
 )
+from synergies.forecasting.yardsticks import YARDSTICKS, Yardsticks
 
 LEVELS = (0.1, 0.25, 0.5, 0.75, 0.9)
 NAIVE = ("last year", "linear trend", "compound growth")
@@ -47,7 +49,12 @@ MIN_COVERAGE_POINTS = 5
 class Uncertainty:
     """The uncertainty settings a backtest runs and calibration fits, as scales on the stage
     defaults: `spread` multiplies every magnitude sigma and the baseline's persistence sigma,
-    `slippage` every stage's mean start slippage."""
+    `slippage` every stage's mean start slippage.
+
+    The spread acts on the log scale around the median: the engine draws mean-one lognormals
+    exp(s sigma Z - s^2 sigma^2 / 2), whose median exp(-s^2 sigma^2 / 2) falls as s grows, so
+    each amount is raised by exp((s^2 - 1) sigma^2 / 2) to keep the median where s = 1 puts
+    it. Widening the bands then widens them both ways instead of moving the forecast down."""
 
     spread: float = 1.0
     slippage: float = 1.0
@@ -61,12 +68,23 @@ class Uncertainty:
         return replace(base, sigma=sigma, slippage=slip, probability=chosen)
 
     def portfolio(self, portfolio: Portfolio) -> Portfolio:
-        baseline = replace(portfolio.baseline, sigma=portfolio.baseline.sigma * self.spread)
-        items = tuple(
-            replace(i, sigma=i.sigma * self.spread) if i.sigma is not None else i
-            for i in portfolio.initiatives
-        )
+        if self.spread == 1.0:
+            return portfolio
+        b = portfolio.baseline
+        baseline = replace(b, amount=b.amount * self.recentre(b.sigma), sigma=b.sigma * self.spread)
+        items = tuple(self._widened(i) for i in portfolio.initiatives)
         return Portfolio(items, baseline, portfolio.targets)
+
+    def recentre(self, sigma: float) -> Decimal:
+        """The factor that keeps a lognormal's median when its sigma is scaled by `spread`."""
+        return Decimal(repr(math.exp((self.spread**2 - 1.0) * sigma * sigma / 2.0)))
+
+    def _widened(self, item: ForecastInitiative) -> ForecastInitiative:
+        sigma = item.sigma if item.sigma is not None else DEFAULT_SIGMA[item.stage]
+        run_rate = item.run_rate * self.recentre(sigma)
+        if item.sigma is None:  # the stage's sigma is scaled by `settings`
+            return replace(item, run_rate=run_rate)
+        return replace(item, run_rate=run_rate, sigma=item.sigma * self.spread)
 
 
 def _scaled(slip: Slippage, factor: float) -> Slippage:
@@ -96,6 +114,7 @@ class Run:
     seed: int = 2016
     rho: float = 0.3
     workers: int | None = None
+    yardsticks: bool = True  # score the probabilistic yardsticks too (the fit needs none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +131,7 @@ class Point:
     target: float | None = None
     target_probability: float | None = None
     naive: Mapping[str, float | None] = field(default_factory=dict)
+    yardsticks: Mapping[str, float | None] = field(default_factory=dict)  # their CRPS, EUR
 
     @property
     def horizon(self) -> int:
@@ -136,9 +156,12 @@ def simulate_case(case: Case, run: Run, uncertainty: Uncertainty) -> F64:
     return simulate(prepare(portfolio, settings), settings).totals
 
 
-def points_of(case: Case, totals: F64, truth: Mapping[int, float]) -> list[Point]:
+def points_of(
+    case: Case, totals: F64, truth: Mapping[int, float], with_yardsticks: bool = True
+) -> list[Point]:
     """The points of one case: each forecast year that has a realized value."""
     targets = {t.year: float(t.amount) for t in case.portfolio.targets}
+    yardsticks = Yardsticks.known_at(case.known, case.as_of) if with_yardsticks else None
     found = []
     for j in range(totals.shape[1]):
         year = case.as_of + 1 + j
@@ -153,6 +176,7 @@ def points_of(case: Case, totals: F64, truth: Mapping[int, float]) -> list[Point
             crps=sample_crps(sample, realized), target=target,
             target_probability=float(np.mean(sample >= target)) if target is not None else None,
             naive=naive(case.known, case.as_of, year - case.as_of),
+            yardsticks=yardsticks.crps(year, realized) if yardsticks else {},
         ))  # fmt: skip
     return found
 
@@ -162,7 +186,9 @@ def backtest(
 ) -> list[Point]:
     """Every case forecast and scored against `truth` (realized EUR by year)."""
     return [
-        p for case in cases for p in points_of(case, simulate_case(case, run, uncertainty), truth)
+        p
+        for case in cases
+        for p in points_of(case, simulate_case(case, run, uncertainty), truth, run.yardsticks)
     ]
 
 
@@ -215,7 +241,16 @@ def scores(points: Sequence[Point]) -> list[Score]:
                                    for p in points if p.target is not None
                                    and p.target_probability is not None], 1),
     ]  # fmt: skip
-    return found + [_skill(points, name) for name in NAIVE]
+    return (
+        found
+        + [_skill(points, name) for name in NAIVE]
+        + [_yardstick_skill(points, name) for name in YARDSTICKS if _scored(points)]
+    )
+
+
+def _scored(points: Sequence[Point]) -> bool:
+    """The yardsticks were scored (a calibration's candidates skip them)."""
+    return any(p.yardsticks for p in points)
 
 
 def _mean(name: str, values: Sequence[float], needs: int, nominal: float | None = None) -> Score:
@@ -230,6 +265,15 @@ def _skill(points: Sequence[Point], name: str) -> Score:
     errors = [abs(p.realized - (p.naive[name] or 0.0)) for p in usable]
     loss = mean_score("", errors, 2, "").value
     meaning = f"1 - CRPS / error of the {name} forecast (above 0: the model beats it)"
+    return Score(f"skill vs {name}", skill(model, loss), len(usable), 2, meaning)
+
+
+def _yardstick_skill(points: Sequence[Point], name: str) -> Score:
+    """CRPS skill against a probabilistic yardstick, on the points where it exists."""
+    usable = [p for p in points if p.yardsticks.get(name) is not None]
+    model = mean_score("", [p.crps for p in usable], 2, "").value
+    loss = mean_score("", [p.yardsticks[name] or 0.0 for p in usable], 2, "").value
+    meaning = f"1 - CRPS / CRPS of the {name} yardstick (above 0: the model beats it)"
     return Score(f"skill vs {name}", skill(model, loss), len(usable), 2, meaning)
 
 

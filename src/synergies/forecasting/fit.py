@@ -9,8 +9,9 @@ year held out; the fit counts as better only if those held-out scores beat the d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from synergies.forecasting.backtest import (
     MIN_COVERAGE_POINTS,
@@ -24,6 +25,8 @@ from synergies.forecasting.backtest import (
 
 SPREADS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 SLIPPAGES = (0.5, 1.0, 2.0)
+LOCATION_SHARE = 0.5
+"""A fit whose |bias| exceeds this share of its CRPS is refused: its error is mostly location."""
 COVERAGE_WEIGHT = 0.1
 """Relative CRPS per unit of coverage error: 10 points off nominal cost 1% of CRPS."""
 
@@ -46,11 +49,31 @@ class Fit:
         return self.held_out_fitted < self.held_out_default
 
     @property
+    def bias(self) -> float:
+        """Mean of realized - P50 under the fit, EUR (above 0: the fit runs low)."""
+        return _mean([p.realized - p.quantile(0.5) for p in self.fitted_points])
+
+    @property
+    def crps(self) -> float:
+        """Mean CRPS under the fit, EUR."""
+        return _mean([p.crps for p in self.fitted_points])
+
+    @property
+    def biased(self) -> bool:
+        """The fit leaves a bias above half its CRPS: most of its error is location, which no
+        spread cures, so its bands would cover a bias rather than measure the uncertainty."""
+        return abs(self.bias) > LOCATION_SHARE * self.crps
+
+    @property
     def at_edge(self) -> bool:
         """The fit is the largest or smallest spread tried: the optimum may lie beyond, and
         a spread pushed that far is more likely covering a bias than measuring noise."""
         spreads = [u.spread for u in self.candidates]
         return bool(spreads) and self.fitted.spread in (min(spreads), max(spreads))
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values) if values else 0.0
 
 
 def grid(
@@ -79,7 +102,8 @@ def fit(
     tried = list(candidates) if candidates is not None else grid()
     if default not in tried:
         tried.append(default)
-    points = {u: backtest(cases, truth, run, u) for u in tried}
+    scored = replace(run, yardsticks=False)  # the same for every candidate: not its concern
+    points = {u: backtest(cases, truth, scored, u) for u in tried}
     best = min(tried, key=lambda u: (objective(points[u]), u != default))
     years = sorted({p.as_of for p in points[default]})
     choices: dict[int, Uncertainty] = {}

@@ -23,7 +23,9 @@ from synergies.forecasting.backtest import (
 )
 from synergies.forecasting.initiative_bands import InitiativePoint
 from synergies.forecasting.scores import Score
+from synergies.forecasting.verdict import Verdict, verdict
 from synergies.forecasting.versions import SettingsVersion
+from synergies.forecasting.yardsticks import YARDSTICKS
 from synergies.schemas.common import Body
 from synergies.schemas.forecast import SettingsVersionOut, euros, share
 from synergies.services.backtest import BacktestOutcome, CalibrationOutcome, Span
@@ -50,6 +52,10 @@ class PointOut(BaseModel):
     target: Decimal | None = None
     target_probability: Decimal | None = None
     naive: dict[str, Decimal | None] = Field(description="The naive point forecasts, EUR.")
+    yardsticks: dict[str, Decimal | None] = Field(
+        default_factory=dict,
+        description="The CRPS of each probabilistic yardstick, EUR (null: too few years).",
+    )
 
     @classmethod
     def of(cls, p: Point) -> PointOut:
@@ -61,6 +67,7 @@ class PointOut(BaseModel):
             target_probability=(share(p.target_probability)
                                 if p.target_probability is not None else None),
             naive={n: euros(v) if v is not None else None for n, v in p.naive.items()},
+            yardsticks={n: euros(v) if v is not None else None for n, v in p.yardsticks.items()},
         )  # fmt: skip
 
     def row(self) -> dict[str, object]:
@@ -168,9 +175,36 @@ class InitiativeBandsOut(BaseModel):
         )  # fmt: skip
 
 
+class VerdictOut(BaseModel):
+    """The backtest's verdict in plain words, with the counts and amounts it is built from."""
+
+    text: str = Field(description="The verdict, one paragraph.")
+    sentences: list[str]
+    held: int = Field(description="One year ahead: years realized inside the P10-P90.")
+    years: int = Field(description="One year ahead: years scored.")
+    held_all: int = Field(description="Points inside the P10-P90 over all horizons.")
+    points_all: int
+    bias: Decimal | None = Field(
+        description="One year ahead: mean realized - P50, EUR (above 0: the forecast ran low)."
+    )
+    skills: dict[str, Decimal] = Field(
+        description="Overall skill against each probabilistic yardstick scored."
+    )
+
+    @classmethod
+    def of(cls, v: Verdict) -> VerdictOut:
+        return cls(
+            text=v.text, sentences=list(v.sentences), held=v.held, years=v.years,
+            held_all=v.held_all, points_all=v.points_all,
+            bias=euros(v.bias) if v.bias is not None else None,
+            skills={name: share(value) for name, value in v.skills},
+        )  # fmt: skip
+
+
 class BacktestOut(BaseModel):
     """Each past year forecast from what the store knew then, scored on what came."""
 
+    verdict: VerdictOut = Field(description="What the backtest says, in plain words.")
     span: SpanOut
     trials: int
     seed: int
@@ -179,7 +213,12 @@ class BacktestOut(BaseModel):
     settings: SettingsVersionOut | None = Field(
         description="The recorded settings run (null when the caller chose the uncertainty)."
     )
-    naive_forecasts: list[str] = Field(description="The yardsticks of the skill scores.")
+    naive_forecasts: list[str] = Field(description="The point yardsticks of the skill scores.")
+    yardsticks: list[str] = Field(
+        description="The probabilistic yardsticks of the skill scores: a linear trend and a "
+        "log-growth line with Student-t prediction intervals fitted on the years known at each "
+        "as-of year, and their mixture weighted by leave-one-year-out CRPS."
+    )
     notes: list[str]
     points: list[PointOut]
     scores: list[ScoresOut] = Field(description="Per horizon, then overall (horizon null).")
@@ -189,10 +228,11 @@ class BacktestOut(BaseModel):
     def of(cls, o: BacktestOutcome) -> BacktestOut:
         notes = sorted({n for c in o.cases for n in c.notes})
         return cls(
+            verdict=VerdictOut.of(verdict(o.points)),
             span=SpanOut.of(o.span), trials=o.run.trials, seed=o.run.seed, rho=o.run.rho,
             uncertainty=UncertaintyOut.of(o.uncertainty),
             settings=SettingsVersionOut.of(o.version) if o.version is not None else None,
-            naive_forecasts=list(NAIVE),
+            naive_forecasts=list(NAIVE), yardsticks=list(YARDSTICKS),
             notes=notes, points=[PointOut.of(p) for p in o.points], scores=_scores(o.points),
             initiatives=InitiativeBandsOut.of(o.initiative_points, o.run.trials),
         )  # fmt: skip
@@ -223,6 +263,12 @@ class CalibrationOut(BaseModel):
         description="The fitted spread is the largest or smallest tried: read it as a sign of "
         "bias rather than a measured spread."
     )
+    bias: Decimal = Field(description="Mean realized - P50 under the fit, EUR.")
+    crps: Decimal = Field(description="Mean CRPS under the fit, EUR.")
+    biased: bool = Field(
+        description="|bias| above half the CRPS: the error is mostly location, which no spread "
+        "cures; such a fit is not applied."
+    )
     applied: SettingsVersionOut | None = Field(
         description="The version the fit was recorded as (`--apply`), or null: nothing written."
     )
@@ -238,7 +284,7 @@ class CalibrationOut(BaseModel):
             better_out_of_sample=f.better_out_of_sample,
             held_out=[HeldOutOut(as_of=y, chosen=UncertaintyOut.of(u))
                       for y, u in sorted(f.held_out_choices.items())],
-            at_edge=f.at_edge,
+            at_edge=f.at_edge, bias=euros(f.bias), crps=euros(f.crps), biased=f.biased,
             applied=SettingsVersionOut.of(applied) if applied is not None else None,
         )  # fmt: skip
 

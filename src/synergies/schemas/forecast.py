@@ -210,6 +210,12 @@ class ForecastOut(BaseModel):
     uncertainty: SettingsVersionOut = Field(
         description="The recorded uncertainty settings the forecast ran on."
     )
+    view: str = Field(
+        default="today",
+        description="today: the register as it stands; known then: the portfolio as the store "
+        "knew it at the end of `as_of` (an earlier year asked for), as the backtest sees it.",
+    )
+    notes: list[str] = Field(default_factory=list, description="How the portfolio was seen.")
 
     @classmethod
     def of(cls, outcome: ForecastOutcome) -> ForecastOut:
@@ -229,6 +235,7 @@ class ForecastOut(BaseModel):
             realized_since=[RealizedOut(year=y, realized=whole_euros(v))
                             for y, v in sorted(inputs.realized.items())],
             uncertainty=SettingsVersionOut.of(inputs.uncertainty),
+            view=inputs.view, notes=list(inputs.notes),
         )  # fmt: skip
 
 

@@ -270,7 +270,8 @@ def calibrate_and_apply(
 ) -> tuple[CalibrationOutcome, SettingsVersion]:
     """Fit as `calibrate_uncertainty` does, then record the fit as the settings in force: an
     alliance admin's act, audited, and refused (nothing written) when the fit does no better
-    than the defaults out of sample, or lies at the edge of the grid tried."""
+    than the defaults out of sample, leaves |bias| above half its CRPS, or lies at the edge of
+    the grid tried."""
     ctx.allow(Action.manage_structure)  # before the work, not after it
     outcome = calibrate_uncertainty(ctx, **options)
     return outcome, apply_fit(ctx, outcome, note)
@@ -284,6 +285,14 @@ def apply_fit(ctx: Context, outcome: CalibrationOutcome, note: str = "") -> Sett
             f"scores {found.held_out_fitted:.4f} out of sample against the defaults' "
             f"{found.held_out_default:.4f}: it is no better, so it is not applied",
             field="apply", fix="keep the defaults; calibrate again when more years are realized",
+        )  # fmt: skip
+    if found.biased:
+        raise Conflict(
+            f"the fit (spread x{found.fitted.spread:g}, slippage x{found.fitted.slippage:g}) "
+            f"leaves a bias of {found.bias:+,.0f} EUR against a mean CRPS of {found.crps:,.0f} "
+            "EUR: more than half its error is location, which no spread cures, so it is not "
+            "applied",
+            field="apply", fix="look into the bias first; keep the defaults meanwhile",
         )  # fmt: skip
     if found.at_edge:
         raise Conflict(

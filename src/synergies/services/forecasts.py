@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from synergies.domain.calendar import Month
 from synergies.domain.errors import Conflict, InvalidInput, NotFound
@@ -30,7 +31,7 @@ from synergies.forecasting import (
 )
 from synergies.forecasting import payback as initiative_payback
 from synergies.forecasting.calibration import probabilities
-from synergies.forecasting.history import outcomes_known, stage_events
+from synergies.forecasting.history import Knowledge, dating_for, outcomes_known, stage_events
 from synergies.forecasting.versions import DEFAULTS, SettingsVersion
 from synergies.services import (
     forecast_settings,
@@ -56,6 +57,9 @@ class Excluded:
     reason: str
 
 
+View = Literal["today", "known then"]
+
+
 @dataclass(frozen=True, slots=True)
 class ForecastInputs:
     portfolio: Portfolio
@@ -64,6 +68,8 @@ class ForecastInputs:
     excluded: tuple[Excluded, ...]
     realized: dict[int, Decimal]  # EUR by calendar year, to set forecasts against outcomes
     uncertainty: SettingsVersion = DEFAULTS  # the recorded uncertainty settings it ran on
+    view: View = "today"  # whose portfolio: today's register, or as known at as_of
+    notes: tuple[str, ...] = ()  # what the reader must know about the portfolio's view
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -140,8 +146,14 @@ def forecast_inputs(
     trials: int = 100_000,
     seed: int = 2016,
     rho: float = 0.3,
+    known_then: bool = False,
 ) -> ForecastInputs:
-    """The portfolio as of the end of year `as_of` (default: the latest realized year)."""
+    """The portfolio as of the end of year `as_of` (default: the latest realized year).
+
+    With `known_then`, a chosen earlier year is forecast from what the store knew then,
+    through the backtest's knowledge rule, so it gives the backtest's figures for that year;
+    where the store's history cannot say what was known, today's register is used and the
+    notes say so. Without it, today's register is seen from the end of `as_of`."""
     ctx.allow(Action.read)
     report = reports.synergy_report(ctx)
     realized = {y.year: y.realized.amount for y in report.years if y.realized.amount}
@@ -154,6 +166,18 @@ def forecast_inputs(
             fix=f"pick a year from {min(realized)} to {max(realized)}",
         )  # fmt: skip
     _check_horizon(year, target_year, chosen=as_of is not None)
+    in_force = forecast_settings.current(ctx)
+    base = ForecastSettings(target_year=target_year, trials=trials, seed=seed, rho=rho)
+    since = {y: v for y, v in realized.items() if y > year}
+    past = known_then and as_of is not None and as_of < _default_as_of(realized, target_year, ctx)
+    then = _known_then(ctx, year, target_year) if past else None
+    if isinstance(then, tuple):
+        portfolio, calibrated, notes = then
+        return ForecastInputs(
+            in_force.uncertainty.portfolio(portfolio),
+            in_force.uncertainty.settings(base, probabilities(calibrated)),
+            calibrated, (), since, in_force, "known then", notes,
+        )  # fmt: skip
     fx = structure.fx_table(ctx)
     excluded_agreements = {a.code for a in structure.agreements(ctx).values()
                            if a.excluded_from_synergies}  # fmt: skip
@@ -177,17 +201,42 @@ def forecast_inputs(
         if t.function is None and year < t.year <= target_year
     )
     calibration = calibrate(stage_outcomes(ctx))
-    in_force = forecast_settings.current(ctx)
-    base = ForecastSettings(target_year=target_year, trials=trials, seed=seed, rho=rho)
     portfolio = Portfolio(tuple(members), Baseline(year, realized[year], BASELINE_SIGMA), targets)
     return ForecastInputs(
         in_force.uncertainty.portfolio(portfolio),
         in_force.uncertainty.settings(base, probabilities(calibration)),
         calibration,
         tuple(left_out),
-        {y: v for y, v in realized.items() if y > year},
+        since,
         in_force,
+        notes=(then,) if then else (),
     )
+
+
+def _known_then(
+    ctx: Context, year: int, target_year: int
+) -> tuple[Portfolio, tuple[CalibratedProbability, ...], tuple[str, ...]] | str:
+    """The portfolio, stage probabilities and notes as the store knew them at the end of
+    `year` (the backtest's case for it), or why history cannot say (then today's register
+    is used)."""
+    from synergies.services import backtest  # it builds on this module
+
+    history = backtest.read_history(ctx)
+    dating = dating_for(history.entries, year)
+    knowledge = Knowledge(year, dating)
+    today = f"history cannot say what was known at the end of {year}"
+    if dating == "recorded" and not any(
+        e.at <= knowledge.cutoff for events in history.events.values() for e in events
+    ):
+        return f"{today} (no stage history recorded by then): today's register is used"
+    case = backtest.case_as_of(history, year, backtest.Span(year, year, target_year - year, dating))
+    if case is None:
+        return f"{today} (nothing realized known by then): today's register is used"
+    view = (
+        f"the portfolio as the store knew it at the end of {year} (facts dated {dating}, "
+        f"known by {knowledge.cutoff:%d %B %Y}), as the backtest's {year} case"
+    )
+    return case.portfolio, calibrate(outcomes_known(history.events, knowledge)), (view, *case.notes)
 
 
 def _default_as_of(realized: dict[int, Decimal], target_year: int, ctx: Context) -> int:
@@ -224,6 +273,7 @@ def run_forecast(
     trials: int = 100_000,
     seed: int = 2016,
     rho: float = 0.3,
+    known_then: bool = False,
 ) -> ForecastOutcome:
     """Monte Carlo forecast from the end of year `as_of` to `target_year`; the same seed gives
     the same figures.
@@ -235,15 +285,16 @@ def run_forecast(
 
     def run(_version: int = 0) -> ForecastOutcome:
         inputs = forecast_inputs(
-            ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho
-        )
+            ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho,
+            known_then=known_then,
+        )  # fmt: skip
         return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings))
 
     ctx.allow(Action.read)
     if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
         return run()
     default_from = ctx.clock().year if as_of is None else None  # `_default_as_of` reads it
-    key = ("forecast", target_year, as_of, trials, seed, rho, default_from)
+    key = ("forecast", target_year, as_of, trials, seed, rho, default_from, known_then)
     return ctx.store.cache.get(key, lambda version: _kept(run(version)), ACCOUNT_ACTIONS)
 
 

@@ -37,7 +37,13 @@ YearQuery = Annotated[
 AsOfQuery = Annotated[
     int | None,
     Query(ge=1900, le=2199, description="Forecast from the end of this realized year "
-                                        "(default: the latest); 2015 is the view of March 2016."),
+                                        "(default: the latest), from what the store knew then "
+                                        "(2015: the view of March 2016)."),
+]  # fmt: skip
+RegisterQuery = Annotated[
+    bool,
+    Query(description="With as_of: today's register seen from that year, not what the store "
+                      "knew then."),
 ]  # fmt: skip
 TrialsQuery = Annotated[int, Query(ge=1, le=MAX_TRIALS, description="Monte Carlo trials.")]
 SeedQuery = Annotated[
@@ -56,11 +62,13 @@ def forecast(
     trials: TrialsQuery = 100_000,
     seed: SeedQuery = 2016,
     rho: RhoQuery = 0.3,
+    register: RegisterQuery = False,
 ) -> ForecastOut:
     """P10/P50/P90 of each year, the odds of each target and what drives the uncertainty."""
     outcome = forecasts.run_forecast(
-        ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho
-    )
+        ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho,
+        known_then=not register,
+    )  # fmt: skip
     return ForecastOut.of(outcome)
 
 
