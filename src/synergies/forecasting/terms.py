@@ -69,4 +69,5 @@ def apply_terms(known: F64, start: float, terms: Terms, seed: int) -> WithTerms:
         step = known[:, k] - previous_known + intake[:, k] - previous_intake
         level[:, k] = previous_level * (1.0 + growth[:, k]) + step
         previous_known, previous_level, previous_intake = known[:, k], level[:, k], intake[:, k]
-    return WithTerms(level, level - known - intake, intake)
+    grown = level - known - intake if terms.growth else zero  # no rounding dust when off
+    return WithTerms(level, grown, intake)

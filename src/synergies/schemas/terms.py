@@ -7,8 +7,7 @@ import math
 from pydantic import BaseModel, Field
 
 from synergies.forecasting.term_choice import TermChoice
-from synergies.forecasting.terms import TERM_NAMES, Terms
-from synergies.schemas.forecast import euros, share
+from synergies.forecasting.terms import GROWTH, INTAKE, TERM_NAMES, Terms
 
 TERMS_RULE = "each term is on only where it wins leave-one-year-out CRPS on the store's own history"
 
@@ -40,17 +39,24 @@ class TermsOut(BaseModel):
         g, i = terms.growth, terms.intake
         return cls(
             on=list(terms.on), off=[n for n in TERM_NAMES if n not in terms.on],
-            growth=GrowthOut(mean=float(share(g.mean)), year_sd=float(share(g.year_sd)),
+            growth=GrowthOut(mean=round(g.mean, 4), year_sd=round(g.year_sd, 4),
                              years=g.years) if g else None,
             intake=IntakeOut(rate=round(i.rate, 2),
-                             median_run_rate=float(euros(math.exp(i.log_mean - i.log_sd**2 / 2))),
-                             probability=float(share(i.probability))) if i else None,
+                             median_run_rate=round(math.exp(i.log_mean - i.log_sd**2 / 2)),
+                             probability=round(i.probability, 4)) if i else None,
         )  # fmt: skip
 
     def line(self) -> str:
-        """One line for a report: what is on and what each adds."""
-        on = ", ".join(self.on) or "none"
-        return f"Model terms on: {on} ({TERMS_RULE})."
+        """One line for a report: what is on, with its fit."""
+        parts = []
+        if self.growth is not None:
+            parts.append(f"{GROWTH} {self.growth.mean:+.1%} a year (sd {self.growth.year_sd:.1%}, "
+                         f"{self.growth.years} past years)")  # fmt: skip
+        if self.intake is not None:
+            parts.append(f"{INTAKE}: {self.intake.rate:.2g} a year of median "
+                         f"{self.intake.median_run_rate / 1e6:,.0f} m EUR, "
+                         f"{self.intake.probability:.0%} delivered")  # fmt: skip
+        return f"Model terms on: {'; '.join(parts) or 'none'} ({TERMS_RULE})."
 
 
 class ViewTermsOut(BaseModel):

@@ -1,4 +1,5 @@
-"""What the growth and intake terms are fitted on, read from the backtest's history.
+"""The growth and intake terms: what they are fitted on, read from the backtest's history,
+and which a forecast uses.
 
 An initiative arrives in the first as-of year whose knowledge filter knows it (the same rule
 the backtest's cases follow: its stage history with `recorded` dating, its approval or first
@@ -8,22 +9,49 @@ gate probability of the stage it had."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from synergies.domain.calendar import Month
 from synergies.domain.initiatives import Initiative
-from synergies.forecasting.backtest import Case
-from synergies.forecasting.history import Knowledge, initiative_as_of
+from synergies.forecasting.backtest import Case, Run
+from synergies.forecasting.history import Knowledge, dating_for, initiative_as_of
 from synergies.forecasting.intake import Arrival
 from synergies.forecasting.settings import DEFAULT_PROBABILITY
-from synergies.forecasting.term_choice import TermHistory
+from synergies.forecasting.term_choice import TermChoice, TermHistory, choose_terms
+from synergies.forecasting.terms import Terms
+from synergies.forecasting.versions import SettingsVersion
+from synergies.services import backtest
+from synergies.services.context import Context
 from synergies.services.engine_inputs import as_engine_input
 
-if TYPE_CHECKING:  # the backtest's use case calls this module
-    from synergies.services.backtest import History, Span
+CHOICE_TRIALS = 2_000
+"""Trials per past as-of year when a forecast chooses its terms: the choice compares mean
+CRPS across combinations that share their draws, which 2,000 trials settle."""
 
 
-def term_history(history: History, span: Span, cases: Sequence[Case]) -> TermHistory:
+def live_terms(
+    ctx: Context, year: int, seed: int, rho: float, in_force: SettingsVersion
+) -> tuple[Terms, TermChoice | None]:
+    """The terms a forecast from the end of `year` adds: fitted on the history known then,
+    those on that win on the past views whose outcomes were realized by `year`. No terms
+    (and no choice) when no earlier year was realized."""
+    history = backtest.read_history(ctx)
+    first = min(history.truth, default=year)
+    if year <= first:
+        return Terms(), None
+    dating = dating_for(history.entries, first)
+    span = backtest.Span(first, year, backtest.MAX_HORIZONS, dating)
+    found = backtest.cases(history, span)
+    truth = {y: v for y, v in history.truth.items() if y <= year}
+    run = Run(horizons=span.horizons, trials=CHOICE_TRIALS, seed=seed, rho=rho)
+    choice = choose_terms(found, truth, run, in_force.uncertainty,
+                          term_history(history, span, found))  # fmt: skip
+    fitted = choice.fitted.get(year)
+    return (fitted.only(choice.chosen) if fitted else Terms()), choice
+
+
+def term_history(
+    history: backtest.History, span: backtest.Span, cases: Sequence[Case]
+) -> TermHistory:
     """Arrivals and newcomers' realized savings, year by year over the cases' years."""
     by_year = {c.as_of: c for c in cases}
     first = min(by_year) if by_year else span.first
@@ -50,7 +78,7 @@ def term_history(history: History, span: Span, cases: Sequence[Case]) -> TermHis
 
 
 def _known(
-    history: History, item: Initiative, realizing: bool, knowledge: Knowledge
+    history: backtest.History, item: Initiative, realizing: bool, knowledge: Knowledge
 ) -> Initiative | None:
     if item.agreement in history.excluded_agreements:
         return None
@@ -59,7 +87,7 @@ def _known(
     return state if state is not None and state.forecast is not None else None
 
 
-def _arrival(history: History, state: Initiative, year: int, case: Case | None) -> Arrival:
+def _arrival(history: backtest.History, state: Initiative, year: int, case: Case | None) -> Arrival:
     assert state.forecast is not None  # _known keeps initiatives with figures only
     engine = as_engine_input(state, state.forecast, history.fx)
     gates = case.probability if case is not None and case.probability else DEFAULT_PROBABILITY

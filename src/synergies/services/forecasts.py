@@ -239,10 +239,15 @@ def run_forecast(
     """
 
     def run(_version: int = 0) -> ForecastOutcome:
+        # Imported here: the terms are chosen on the backtest, whose use case imports this one.
+        from synergies.services.forecast_terms import live_terms
+
         inputs = forecast_inputs(
             ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho
         )
-        return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings))
+        year = inputs.portfolio.baseline.year
+        terms, _ = live_terms(ctx, year, seed, rho, inputs.uncertainty)
+        return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings, terms))
 
     ctx.allow(Action.read)
     if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing
