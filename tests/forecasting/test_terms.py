@@ -16,7 +16,7 @@ from synergies.forecasting import (
     forecast,
 )
 from synergies.forecasting.growth import PRIOR_YEARS, Growth, fit_growth, residual
-from synergies.forecasting.intake import Arrival, fit_intake
+from synergies.forecasting.intake import Arrival, _distinct, _share_table, fit_intake
 from synergies.forecasting.terms import GROWTH, INTAKE, Terms, apply_terms
 
 
@@ -83,3 +83,17 @@ def test_the_same_seed_gives_the_same_forecast_with_terms() -> None:
     shares = [d.variance_share for d in (*first.tornado.initiatives, first.tornado.baseline,
                                          *first.tornado.terms)]  # fmt: skip
     assert sum(shares) == pytest.approx(1.0, abs=1e-6)  # the bars still add up to Var(T')
+
+
+def test_many_arrivals_a_year_are_summed_as_a_normal_with_the_same_mean_and_spread() -> None:
+    """A register with a hundred arrivals a year: drawing each would cost memory by the
+    gigabyte at 100,000 trials; the normal sum keeps their mean and spread."""
+    intake = fit_intake(_arrivals(), first_year=2010, as_of=2013)
+    assert intake is not None
+    shapes, weights = _distinct(((0, 12), (6, 12), (12, 1), (12, 1)))
+    table = _share_table(shapes, 3)[:, 0, :]
+    counts = np.random.default_rng(5).poisson(100, 20_000)
+    each = intake._each(np.random.default_rng(6), counts, table, weights)
+    many = intake._many(np.random.default_rng(7), counts, table, weights)
+    assert many.mean(axis=0) == pytest.approx(each.mean(axis=0), rel=0.01)
+    assert many.std(axis=0) == pytest.approx(each.std(axis=0), rel=0.05)

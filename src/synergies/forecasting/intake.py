@@ -13,18 +13,21 @@ far as past arrivals did.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from synergies.forecasting.prepare import F64
+from synergies.forecasting.prepare import F64, I64
 from synergies.forecasting.ramp import year_fraction_table
 
 RECENT_YEARS = 4
 """Years of arrivals the rate is fitted on: the pipeline's pace changes as the alliance does."""
 MIN_SIZES = 2
 """Fewer past arrivals say nothing of the spread of their sizes."""
+MANY_ARRIVALS = 30.0
+"""Arrivals a year from which their sum is drawn as a normal rather than one by one."""
 PRIOR_LOG_SD = 0.8
 """Log-spread of sizes used when too few arrivals say it: a factor of about 2 either way."""
 
@@ -59,20 +62,50 @@ class Intake:
         """Per (trial, year): what new initiatives arriving in the forecast years realize."""
         rates = rng.gamma(self.count + 0.5, 1.0 / self.years, trials) * self.probability
         counts = rng.poisson(rates[:, None], (trials, years))
-        total = int(counts.sum())
+        shapes, weights = _distinct(self.shapes)
+        table = _share_table(shapes, years)  # (shapes, arrival years, years)
         out = np.zeros((trials, years))
-        if total == 0:
-            return out
-        trial = np.repeat(np.arange(trials), counts.sum(axis=1))
-        arrival = np.concatenate([np.repeat(np.arange(years), row) for row in counts])
-        sizes = np.exp(self.log_mean + self.log_sd * rng.standard_normal(total))
-        sizes *= math.exp(-(self.log_sd**2) / 2.0)  # mean-one around the fitted median's mean
-        shape = rng.integers(0, len(self.shapes), total)
-        table = _share_table(self.shapes, years)  # (shapes, arrival years, years)
-        shares = table[shape, arrival]  # (total, years)
-        for k in range(years):
-            out[:, k] = np.bincount(trial, sizes * shares[:, k], minlength=trials)
+        for a in range(years):
+            if float(rates.mean()) >= MANY_ARRIVALS:
+                out += self._many(rng, counts[:, a], table[:, a, :], weights)
+            else:
+                out += self._each(rng, counts[:, a], table[:, a, :], weights)
         return out
+
+    def _each(self, rng: np.random.Generator, counts: I64, table: F64, weights: F64) -> F64:
+        """Every arrival drawn: its size and its shape, summed per trial and shape."""
+        trials, total = len(counts), int(counts.sum())
+        if total == 0:
+            return np.zeros((trials, table.shape[1]))
+        trial = np.repeat(np.arange(trials), counts)
+        sizes = np.exp(
+            self.log_mean - self.log_sd**2 / 2.0 + self.log_sd * rng.standard_normal(total)
+        )
+        shape = rng.choice(len(weights), total, p=weights)
+        summed = np.bincount(trial * len(weights) + shape, sizes, minlength=trials * len(weights))
+        found: F64 = summed.reshape(trials, len(weights)) @ table
+        return found
+
+    def _many(self, rng: np.random.Generator, counts: I64, table: F64, weights: F64) -> F64:
+        """Many arrivals a year: the sum of N of them is normal with N times their mean and
+        covariance across years (their sizes and shapes independent), so the work does not
+        grow with the register's pace."""
+        mean_size = math.exp(self.log_mean)
+        second = mean_size**2 * math.exp(self.log_sd**2)
+        mean = mean_size * (weights @ table)
+        cov = second * (table.T * weights) @ table - np.outer(mean, mean)
+        values, vectors = np.linalg.eigh(cov)
+        root = vectors * np.sqrt(np.clip(values, 0.0, None))
+        n = counts.astype(np.float64)[:, None]
+        noise = rng.standard_normal((len(counts), table.shape[1])) @ root.T
+        found: F64 = np.maximum(n * mean + np.sqrt(n) * noise, 0.0)
+        return found
+
+
+def _distinct(shapes: Sequence[tuple[int, int]]) -> tuple[list[tuple[int, int]], F64]:
+    """The distinct (start offset, ramp) shapes and how often each was seen, as weights."""
+    seen = Counter(shapes)
+    return list(seen), np.array(list(seen.values()), dtype=np.float64) / len(shapes)
 
 
 def _share_table(shapes: Sequence[tuple[int, int]], years: int) -> F64:

@@ -53,7 +53,7 @@ class TermChoice:
     it), and the terms that win on all years (what today's forecast uses)."""
 
     points: tuple[Point, ...]
-    used: Mapping[int, tuple[str, ...]]
+    used: Mapping[int, tuple[str, ...]]  # on and fitted (an as-of year may have no intake)
     chosen: tuple[str, ...]
     crps: Mapping[tuple[str, ...], float]  # mean scaled CRPS of each combination, all years
     fitted: Mapping[int, Terms]
@@ -93,7 +93,8 @@ def choose_terms(
     used = {c.as_of: _best(scored, exclude=c.as_of) for c in cases}
     points = tuple(p for c in cases for p in scored[used[c.as_of]][c.as_of])
     crps = {combo: _crps(by_year) for combo, by_year in scored.items()}
-    return TermChoice(points, used, _best(scored), crps, fitted)
+    on = {year: fitted[year].only(combo).on for year, combo in used.items()}  # fitted ones
+    return TermChoice(points, on, _best(scored), crps, fitted)
 
 
 def _points(
