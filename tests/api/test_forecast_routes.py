@@ -138,3 +138,20 @@ def test_a_server_caps_the_trials_a_request_may_ask_for(
     assert got.status_code == 422 and got.json()["field"] == "query.trials"
     empty = client.post("/forecast/whatif", json={"moves": []}, headers=as_role["admin"])
     assert empty.status_code == 422 and empty.json()["field"] == "body.moves"
+
+
+def test_the_forecast_says_which_model_terms_are_on_and_shows_them_as_drivers(
+    client: TestClient, as_role: dict[str, dict[str, str]]
+) -> None:
+    """From the end of 2017 the store's backtest switches intake on (it wins
+    leave-one-year-out CRPS) and growth off; the tornado carries intake as a driver."""
+    params = {"target_year": 2018, "trials": 3000, "seed": 7}
+    document = client.get("/forecast", params=params, headers=as_role["admin"]).json()
+    terms = document["terms"]
+    assert terms["on"] == ["initiatives not yet identified"]
+    assert terms["off"] == ["growth of realized savings"] and terms["growth"] is None
+    assert terms["intake"]["rate"] > 0 and 0 < terms["intake"]["probability"] <= 1
+    drivers = {d["driver"]: d for d in document["tornado"]["terms"]}
+    assert set(drivers) == {"initiatives not yet identified"}
+    assert drivers["initiatives not yet identified"]["kind"] == "term"
+    assert float(drivers["initiatives not yet identified"]["variance_share"]) > 0

@@ -93,6 +93,8 @@ def test_the_html_stands_alone_with_its_charts_and_no_script(
     )
     assert page.count("<svg") >= 6
     assert "@page { size: A4; }" in page
+    # The forecast note says which model terms the forecast added.
+    assert "Model terms on: " in page and "leave-one-year-out CRPS" in page
 
 
 def _synergies(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -219,4 +219,7 @@ def test_the_json_twins_carry_the_pages_options(client: TestClient) -> None:
     # The forecast names the uncertainty settings it ran on, as its JSON twin does.
     named = client.get("/forecast?target_year=2018&as_of=2015").json()["uncertainty"]
     assert f'<span data-settings="0">{named["described"]}</span>' in page
+    # ... and which model terms are on (as of 2015 the history's views switch none on).
+    terms = client.get("/forecast?target_year=2018&as_of=2015").json()["terms"]
+    assert terms["on"] == [] and '<span data-terms="">Model terms on: none (' in page
     assert client.get("/reports/synergies?year=2015&currency=JPY&fiscal_year_of=NISSAN").is_success

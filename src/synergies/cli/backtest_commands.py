@@ -128,6 +128,8 @@ def print_backtest(doc: BacktestOut) -> None:
     out.print(_pit_line(overall))
     out.print(_fan(doc.points, 1))
     _print_initiatives(doc)
+    if doc.terms is not None:
+        out.print(doc.terms.line())
     for note in doc.notes:
         out.print(f"Note: {note}.")
     out.print("Too few years: a score on fewer points than it needs is not shown as a number.")

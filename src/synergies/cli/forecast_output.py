@@ -63,6 +63,7 @@ def _notes(doc: ForecastOut) -> None:
         seen = ", ".join(f"{r.year}: {r.realized:,}" for r in doc.realized_since)
         out.print(f"Realized since (EUR, not used by the forecast): {seen}")
     out.print(f"Uncertainty settings: {doc.uncertainty.described}")
+    out.print(doc.terms.line())
 
 
 def _forecast_tables(doc: ForecastOut) -> None:
@@ -73,7 +74,7 @@ def _forecast_tables(doc: ForecastOut) -> None:
     tornado = doc.tornado
     out.print(f"What drives the {doc.target_year} uncertainty "
               f"(std {tornado.target_year_std:,} EUR; share of variance):")  # fmt: skip
-    for driver in (*tornado.initiatives, tornado.baseline):
+    for driver in (*tornado.initiatives, tornado.baseline, *tornado.terms):
         out.print(_bar(driver, tornado.target_year_std))
     out.print("By function:")
     for driver in tornado.functions:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from synergies.forecasting.engine import simulate
 from synergies.forecasting.inputs import Portfolio
@@ -14,6 +14,7 @@ from synergies.forecasting.summary import (
     target_outlook,
     year_outlooks,
 )
+from synergies.forecasting.terms import Terms, apply_terms
 from synergies.forecasting.tornado import Tornado, tornado
 
 
@@ -27,21 +28,29 @@ class ForecastResult:
     trials: int
     seed: int
     totals: F64  # (trials, years), EUR
+    terms: Terms = field(default_factory=Terms)  # growth and intake: those on are in totals
 
     @property
     def target_year(self) -> YearOutlook:
         return self.years[-1]
 
 
-def forecast(portfolio: Portfolio, settings: ForecastSettings) -> ForecastResult:
-    """Simulate `settings.trials` futures of `portfolio` and summarise them."""
+def forecast(
+    portfolio: Portfolio, settings: ForecastSettings, terms: Terms | None = None
+) -> ForecastResult:
+    """Simulate `settings.trials` futures of `portfolio` and summarise them; `terms` (growth
+    of realized savings, initiatives not yet identified) are added per trial after."""
     prep = prepare(portfolio, settings)
     sim = simulate(prep, settings)
+    chosen = terms or Terms()
+    added = apply_terms(sim.totals, float(portfolio.baseline.amount), chosen, settings.seed)
+    totals = added.totals
     return ForecastResult(
-        years=year_outlooks(sim.years, sim.totals),
-        targets=tuple(target_outlook(sim.years, sim.totals, t) for t in portfolio.targets),
-        tornado=tornado(portfolio, sim),
+        years=year_outlooks(sim.years, totals),
+        targets=tuple(target_outlook(sim.years, totals, t) for t in portfolio.targets),
+        tornado=tornado(portfolio, sim, added),
         trials=settings.trials,
         seed=settings.seed,
-        totals=sim.totals,
+        totals=totals,
+        terms=chosen,
     )

@@ -5,6 +5,11 @@ covariance with T (the Euler allocation). These add up exactly, over initiatives
 baseline, to Var(T); so a function's contribution is the sum of its initiatives', and the
 correlation through the function factor is credited where it arises. Dividing by the standard
 deviation of T gives a contribution in EUR; those add up to the standard deviation.
+
+With the growth and intake terms the total is T' = T + G + C (the known part T, growth G,
+intake C): each term is a driver of its own, cov(G, T') and cov(C, T'), and the known part's
+cov(T, T') is shared among the initiatives and the baseline as their covariances with T are
+(their own covariances with T' are not kept per trial). The bars still add up to Var(T').
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ import numpy as np
 
 from synergies.forecasting.engine import Simulation
 from synergies.forecasting.inputs import Portfolio
+from synergies.forecasting.prepare import F64
+from synergies.forecasting.terms import GROWTH, INTAKE, WithTerms
 
-DriverKind = Literal["initiative", "function", "baseline"]
+DriverKind = Literal["initiative", "function", "baseline", "term"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +47,26 @@ class Tornado:
     functions: tuple[Driver, ...]
     baseline: Driver
     std: float
+    terms: tuple[Driver, ...] = ()  # growth of realized savings, initiatives not yet identified
 
 
-def tornado(portfolio: Portfolio, sim: Simulation) -> Tornado:
-    """Allocate the target year's variance to initiatives, functions and the baseline."""
+def tornado(portfolio: Portfolio, sim: Simulation, added: WithTerms | None = None) -> Tornado:
+    """Allocate the target year's variance to initiatives, functions, the baseline and the
+    terms that are on."""
     trials = len(sim.totals)
     centered = sim.totals[:, -1] - sim.center
     mean = float(centered.mean())
     variance = float(np.mean(centered * centered)) - mean * mean
     covariance = sim.cross / trials - sim.share_sum / trials * mean
     baseline_cov = sim.baseline_cross / trials - sim.baseline_sum / trials * mean
+    terms: list[tuple[str, float]] = []
+    if added is not None and (added.growth.any() or added.intake.any()):
+        total = added.totals[:, -1]
+        scale = _cov(sim.totals[:, -1], total) / variance if variance > 0 else 0.0
+        covariance, baseline_cov = covariance * scale, baseline_cov * scale
+        terms = [(name, _cov(part[:, -1], total))
+                 for name, part in ((GROWTH, added.growth), (INTAKE, added.intake)) if part.any()]  # fmt: skip
+        variance = _cov(total, total)
     std = float(np.sqrt(max(variance, 0.0)))
 
     def driver(name: str, kind: DriverKind, cov: float, item_flags: tuple[bool, bool]) -> Driver:
@@ -69,7 +86,12 @@ def tornado(portfolio: Portfolio, sim: Simulation) -> Tornado:
         functions=_ranked(functions),
         baseline=driver("baseline", "baseline", baseline_cov, (False, False)),
         std=std,
+        terms=_ranked([driver(n, "term", c, (False, False)) for n, c in terms]),
     )
+
+
+def _cov(x: F64, y: F64) -> float:
+    return float(np.mean((x - x.mean()) * (y - y.mean())))
 
 
 def _ranked(drivers: list[Driver]) -> tuple[Driver, ...]:

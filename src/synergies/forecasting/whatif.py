@@ -18,6 +18,7 @@ from synergies.domain.errors import InvalidInput
 from synergies.forecasting.forecast import ForecastResult, forecast
 from synergies.forecasting.inputs import ForecastInitiative, Portfolio, Stage
 from synergies.forecasting.settings import ForecastSettings
+from synergies.forecasting.terms import Terms
 
 
 def converge(
@@ -96,10 +97,13 @@ class WhatIf:
     targets: tuple[TargetDelta, ...]
 
 
-def what_if(portfolio: Portfolio, scenario: Scenario, settings: ForecastSettings) -> WhatIf:
-    """Forecast with and without the scenario on the same seed, and the differences."""
-    base = forecast(portfolio, settings)
-    moved = forecast(scenario.apply(portfolio), settings)
+def what_if(
+    portfolio: Portfolio, scenario: Scenario, settings: ForecastSettings, terms: Terms | None = None
+) -> WhatIf:
+    """Forecast with and without the scenario on the same seed, and the differences; `terms`
+    (growth, intake) are the forecast's, added alike to both."""
+    base = forecast(portfolio, settings, terms)
+    moved = forecast(scenario.apply(portfolio), settings, terms)
     years = tuple(
         YearDelta(b.year, b.p50, s.p50, s.p50 - b.p50, s.mean - b.mean)
         for b, s in zip(base.years, moved.years, strict=True)

@@ -28,6 +28,7 @@ from synergies.forecasting.versions import SettingsVersion
 from synergies.forecasting.yardsticks import YARDSTICKS
 from synergies.schemas.common import Body
 from synergies.schemas.forecast import SettingsVersionOut, euros, share
+from synergies.schemas.terms import BacktestTermsOut
 from synergies.services.backtest import BacktestOutcome, CalibrationOutcome, Span
 
 MAX_CALIBRATION_TRIALS = 20_000
@@ -223,6 +224,9 @@ class BacktestOut(BaseModel):
     points: list[PointOut]
     scores: list[ScoresOut] = Field(description="Per horizon, then overall (horizon null).")
     initiatives: InitiativeBandsOut
+    terms: BacktestTermsOut | None = Field(
+        None, description="Growth and intake: which are on, in each as-of year and for today."
+    )
 
     @classmethod
     def of(cls, o: BacktestOutcome) -> BacktestOut:
@@ -235,6 +239,7 @@ class BacktestOut(BaseModel):
             naive_forecasts=list(NAIVE), yardsticks=list(YARDSTICKS),
             notes=notes, points=[PointOut.of(p) for p in o.points], scores=_scores(o.points),
             initiatives=InitiativeBandsOut.of(o.initiative_points, o.run.trials),
+            terms=BacktestTermsOut.of(o.terms) if o.terms is not None else None,
         )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from synergies.forecasting.tornado import Driver
 from synergies.forecasting.versions import SettingsVersion
 from synergies.forecasting.whatif import TargetDelta, YearDelta
 from synergies.schemas.common import Body, Day, Key, Year, decimal_schema, number_schema
+from synergies.schemas.terms import TermsOut
 from synergies.services.forecasts import MAX_HORIZON_YEARS, ForecastOutcome, PaybackOutcome
 from synergies.services.whatif import ConvergenceMove, WhatIfOutcome
 
@@ -92,7 +93,7 @@ class DriverOut(BaseModel):
     """One bar of the tornado: its share of the target year's variance."""
 
     driver: str
-    kind: Literal["initiative", "function", "baseline"]
+    kind: Literal["initiative", "function", "baseline", "term"]
     variance_share: Decimal
     std_contribution: Decimal = Field(description="EUR of the standard deviation.")
     hypothetical: bool
@@ -114,6 +115,10 @@ class TornadoOut(BaseModel):
     initiatives: list[DriverOut] = Field(description=f"The {TORNADO_INITIATIVES} largest.")
     functions: list[DriverOut]
     baseline: DriverOut
+    terms: list[DriverOut] = Field(
+        default_factory=list,
+        description="Growth of realized savings and initiatives not yet identified, if on.",
+    )
 
 
 class CalibrationOut(BaseModel):
@@ -153,6 +158,7 @@ def _tornado(result: ForecastResult) -> TornadoOut:
         initiatives=[DriverOut.of(d) for d in t.initiatives[:TORNADO_INITIATIVES]],
         functions=[DriverOut.of(d) for d in t.functions],
         baseline=DriverOut.of(t.baseline),
+        terms=[DriverOut.of(d) for d in t.terms],
     )
 
 
@@ -216,6 +222,7 @@ class ForecastOut(BaseModel):
         "knew it at the end of `as_of` (an earlier year asked for), as the backtest sees it.",
     )
     notes: list[str] = Field(default_factory=list, description="How the portfolio was seen.")
+    terms: TermsOut = Field(description="Growth and intake: which are on, and their fit.")
 
     @classmethod
     def of(cls, outcome: ForecastOutcome) -> ForecastOut:
@@ -236,6 +243,7 @@ class ForecastOut(BaseModel):
                             for y, v in sorted(inputs.realized.items())],
             uncertainty=SettingsVersionOut.of(inputs.uncertainty),
             view=inputs.view, notes=list(inputs.notes),
+            terms=TermsOut.of(result.terms),
         )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from synergies.domain.fx import FxTable
 from synergies.domain.initiatives import Initiative, SideStatus, Stage
 from synergies.domain.ledger import LedgerEntry
 from synergies.forecasting import Baseline, Portfolio, Target, calibrate
-from synergies.forecasting.backtest import Case, Point, Run, Uncertainty, backtest
+from synergies.forecasting.backtest import Case, Point, Run, Uncertainty
 from synergies.forecasting.calibration import probabilities
 from synergies.forecasting.fit import Fit, fit
 from synergies.forecasting.history import (
@@ -34,9 +34,10 @@ from synergies.forecasting.history import (
     stage_events,
 )
 from synergies.forecasting.initiative_bands import InitiativePoint, initiative_points
+from synergies.forecasting.term_choice import TermChoice, choose_terms
 from synergies.forecasting.versions import SettingsVersion
 from synergies.reports.synergy_report import Breakdown, counted_tally
-from synergies.services import forecast_settings, initiatives, reports, structure
+from synergies.services import forecast_settings, forecast_terms, initiatives, reports, structure
 from synergies.services.audit_trail import ACCOUNT_ACTIONS
 from synergies.services.context import Context
 from synergies.services.engine_inputs import as_engine_input, to_eur
@@ -83,6 +84,7 @@ class BacktestOutcome:
     points: tuple[Point, ...]
     version: SettingsVersion | None = None  # the recorded settings run, unless chosen
     initiative_points: tuple[InitiativePoint, ...] = ()
+    terms: TermChoice | None = None  # growth and intake, chosen leave-one-year-out
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -235,9 +237,11 @@ def run_backtest(
         history = read_history(ctx)
         span = span_of(history, first, last, horizons, dating)
         found = cases(history, span)
-        points = tuple(backtest(found, history.truth, run, chosen))
+        facts = forecast_terms.term_history(history, span, found)
+        terms = choose_terms(found, history.truth, run, chosen, facts)
         own = initiative_points(found, history.own_truth, list(history.truth), run, chosen)
-        return BacktestOutcome(span, run, chosen, tuple(found), points, in_force, tuple(own))
+        return BacktestOutcome(span, run, chosen, tuple(found), terms.points, in_force,
+                               tuple(own), terms)  # fmt: skip
 
     if ctx.in_transaction:
         return compute()

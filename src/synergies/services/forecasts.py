@@ -96,17 +96,22 @@ def remaining(
 
     The realized baseline holds what the initiative realized in `as_of` (its realized
     run-rate), whatever its plan said: still to come is its plan's run-rate less that, on the
-    rest of its ramp from the next January (at once if its ramp should be over), its one-off
-    cost paid already. An initiative that realized nothing is never in the baseline."""
+    rest of its ramp from the next January (on a whole new ramp if its ramp should be over),
+    its one-off cost paid already. It stays, at its stage's probability, until it is closed
+    (the callers leave closed initiatives out) or reaches its plan. An initiative that realized nothing is never in the baseline."""
     still = i.run_rate - realized_run_rate
     if still <= 0:
         return None
     elapsed = i.start.months_until(Month(as_of, 12)) + 1
     if elapsed <= 0:
         return replace(i, run_rate=still)
+    # Late (its ramp should be over, its run-rate not reached): the rest comes over a ramp as
+    # long as its plan's, not at once. On the example the shortfall landing whole in the next
+    # year ran the backtest's one-year-ahead forecast 411 m high (40 m with the ramp).
+    late = elapsed >= i.ramp_months
     return replace(
         i, run_rate=still, start=Month(as_of + 1, 1),
-        ramp_months=max(i.ramp_months - elapsed, 0), one_off_cost=Decimal(0),
+        ramp_months=i.ramp_months if late else i.ramp_months - elapsed, one_off_cost=Decimal(0),
     )  # fmt: skip
 
 
@@ -284,11 +289,16 @@ def run_forecast(
     """
 
     def run(_version: int = 0) -> ForecastOutcome:
+        # Imported here: the terms are chosen on the backtest, whose use case imports this one.
+        from synergies.services.forecast_terms import live_terms
+
         inputs = forecast_inputs(
             ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho,
             known_then=known_then,
         )  # fmt: skip
-        return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings))
+        year = inputs.portfolio.baseline.year
+        terms, _ = live_terms(ctx, year, seed, rho, inputs.uncertainty)
+        return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings, terms))
 
     ctx.allow(Action.read)
     if ctx.in_transaction:  # uncommitted data: compute afresh, cache nothing

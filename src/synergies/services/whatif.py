@@ -13,6 +13,7 @@ from synergies.forecasting import ForecastInitiative, Scenario, WhatIf, converge
 from synergies.forecasting import what_if as compare_scenario
 from synergies.services import structure
 from synergies.services.context import Context
+from synergies.services.forecast_terms import live_terms
 from synergies.services.forecasts import ForecastInputs, forecast_inputs
 from synergies.services.security import Action
 
@@ -65,7 +66,8 @@ def what_if(
     inputs = forecast_inputs(
         ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho
     )
-    result = compare_scenario(inputs.portfolio, scenario, inputs.settings)
+    terms, _ = live_terms(ctx, inputs.portfolio.baseline.year, seed, rho, inputs.uncertainty)
+    result = compare_scenario(inputs.portfolio, scenario, inputs.settings, terms)
     return WhatIfOutcome(tuple(moves), inputs, result)
 
 
