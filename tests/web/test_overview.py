@@ -84,10 +84,6 @@ def expected_years(report: Report) -> dict[int, dict[str, Decimal | None]]:
             "target": Decimal(y["target"]["amount"]) if y["target"] else None,
             "one_off_costs": Decimal(y["one_off_costs"]["amount"]),
             "illustrative_share": Decimal(y["illustrative_share"]),
-            # Declared against measured, as the report's JSON reconciles them.
-            "measured": Decimal(y["reconciled"]["measured"]["amount"]),
-            "declared_only": Decimal(y["reconciled"]["declared_only"]["amount"]),
-            "difference": Decimal(y["reconciled"]["difference"]["amount"]),
         }
         for y in report["years"]
     }
