@@ -70,3 +70,27 @@ def test_with_nothing_measured_the_overview_says_every_figure_is_declared(
 ) -> None:
     page = client.get("/?year=2015")
     assert 'id="reconciled-none"' in page.text and 'id="reconciled"' not in page.text
+
+
+def test_an_initiative_page_shows_its_years_declared_against_measured(
+    measured: TestClient,
+) -> None:
+    """PUR-001's page: each year a measurement stands for, as the report's by-initiative
+    line for it says (what counts, measured, declared for the same cells, the difference)."""
+    page = measured.get("/web/initiatives/PUR-001")
+    assert page.status_code == 200
+    shown = {
+        int(row[0][0]): [Decimal(value or "") for _, value in row[1:]]
+        for row in table(page.text, "reconciled")
+    }
+    expected = {}
+    for year in (2014, 2015, 2016, 2017):
+        report = measured.get(f"/reports/synergies?year={year}&by=initiative").json()
+        line = next(b for b in report["breakdown"] if b["key"] == "PUR-001")
+        r = line["reconciled"]
+        expected[year] = [Decimal(line["realized"]["amount"])] + [
+            Decimal(r[f]["amount"])
+            for f in ("measured", "declared_confirmed", "difference", "declared_only")
+        ]
+    assert shown == expected
+    assert all(measured_ < confirmed for _, measured_, confirmed, *_ in shown.values())

@@ -18,8 +18,10 @@ from synergies.domain.errors import InvalidInput, NotFound, PermissionDenied
 from synergies.domain.gates import unmet as gate_unmet
 from synergies.domain.initiatives import Initiative, Stage
 from synergies.domain.ledger import EntryFilter, LedgerEntry
+from synergies.domain.money import Money
 from synergies.forecasting import CalibratedProbability, ForecastInitiative, Payback
 from synergies.forecasting.tornado import Driver
+from synergies.reports.synergy_report import Breakdown, Reconciled
 from synergies.schemas.initiatives import InitiativeStatusOut
 from synergies.services import (
     audit_trail,
@@ -78,6 +80,17 @@ class Detail:
     entries: tuple[LedgerEntry, ...]
     runs: tuple[MeasuredRun, ...]
     status: InitiativeStatusOut  # today's, as the register and the alerts say it
+    reconciled: tuple[YearReconciled, ...] = ()  # years with measured evidence for it
+
+
+@dataclass(frozen=True, slots=True)
+class YearReconciled:
+    """One year of the initiative under the counting rule, in EUR, as the report says it:
+    what counts, and the measured figure against what was declared for the same cells."""
+
+    year: int
+    realized: Money
+    reconciled: Reconciled
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +109,26 @@ def detail(ctx: Context, initiative_id: str) -> Detail:
         found, following, tuple(gate_unmet(found, following)) if following else (),
         _history(ctx, found.id), tuple(ledger.entries(ctx, EntryFilter(initiative=found.id))),
         _measured(ctx, found.id), initiative_status.statuses(ctx).shown(found.id),
+        _reconciled(ctx, found.id),
     )  # fmt: skip
+
+
+def _reconciled(ctx: Context, initiative_id: str) -> tuple[YearReconciled, ...]:
+    """The initiative's years that a measurement stands for, at least in part: the report's
+    own by-initiative line of each (one counting rule for every page)."""
+    years = []
+    for year in ledger.years(ctx):
+        try:
+            report = reports.synergy_report(ctx, year=year, by=Breakdown.initiative)
+        except NotFound:  # entries that year, but nothing realized (one-off costs only)
+            continue
+        line = next((b for b in report.breakdown if b.key == initiative_id), None)
+        touched = line is not None and (
+            line.reconciled.measured.amount or line.reconciled.declared_confirmed.amount
+        )
+        if line is not None and touched:
+            years.append(YearReconciled(year, line.realized, line.reconciled))
+    return tuple(years)
 
 
 def unmet(ctx: Context, initiative_id: str, target: Stage) -> list[str]:
