@@ -90,8 +90,10 @@ def expected_years(report: Report) -> dict[int, dict[str, Decimal | None]]:
 
 
 def api_probability(page: Page, base: str, target_year: int, as_of: int) -> Decimal:
-    """P(target) as the API's /forecast answers it at its defaults, in the page's session."""
-    answer = page.request.get(f"{base}/forecast?target_year={target_year}&as_of={as_of}")
+    """P(target) as the API's /forecast answers it in the page's session, for the portfolio
+    the overview forecasts from: today's register seen from the year (`register=true`)."""
+    query = f"target_year={target_year}&as_of={as_of}&register=true"
+    answer = page.request.get(f"{base}/forecast?{query}")
     assert answer.ok, answer.text()
     target = next(t for t in answer.json()["targets"] if t["year"] == target_year)
     return Decimal(target["probability"])
