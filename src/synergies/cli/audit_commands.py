@@ -97,9 +97,14 @@ def _print(found: Verification) -> None:
     out.print(f"ledger: {found.ledger_entries_checked} entries match the trail"
               + (f", {found.ledger_entries_unchecked} from before keying not described in full"
                  if found.ledger_entries_unchecked else ""))  # fmt: skip
-    out.print(f"tables: {found.tables_sealed} match their seals"
-              + (f"; not sealed yet (sealed by the next change): {', '.join(found.unsealed)}"
-                 if found.unsealed else ""))  # fmt: skip
+    out.print(
+        f"tables: {found.tables_sealed} match their seals"
+        + (
+            f"; not sealed yet (sealed by the next change): {', '.join(found.unsealed)}"
+            if found.unsealed
+            else ""
+        )
+    )
     if found.checkpoint is not None:
         c = found.checkpoint
         out.print(f"checkpoint of {c.at.isoformat()} holds: record {c.seq} unchanged")

@@ -224,8 +224,10 @@ def print_calibration(doc: CalibrationOut) -> None:
            else "the fit is no better than the defaults; keep the defaults.")
     )  # fmt: skip
     if doc.biased:
-        out.print(f"The fit leaves a bias of {doc.bias:+,} EUR against a mean CRPS of "
-                  f"{doc.crps:,} EUR: its error is mostly location, which no spread cures.")  # fmt: skip
+        out.print(
+            f"The fit leaves a bias of {doc.bias:+,} EUR against a mean CRPS of "
+            f"{doc.crps:,} EUR: its error is mostly location, which no spread cures."
+        )
     if doc.at_edge:
         out.print("The fitted spread is at the edge of the grid tried: wider bands there are "
                   "covering a bias (see the bias score) more than measuring a spread.")  # fmt: skip

@@ -33,9 +33,11 @@ whatif_app = typer.Typer(help="Hypothetical moves, never written to the plan or 
 TargetYear = Annotated[int, typer.Option(help="Last year to forecast (a target year).")]
 AsOf = Annotated[
     int | None,
-    typer.Option(help="Forecast from the end of this realized year (default: the latest), "
-                      "from what the store knew then (--as-of 2015: the view of March 2016)."),
-]  # fmt: skip
+    typer.Option(
+        help="Forecast from the end of this realized year (default: the latest), "
+        "from what the store knew then (--as-of 2015: the view of March 2016)."
+    ),
+]
 Register = Annotated[
     bool,
     typer.Option("--register", help="With --as-of: today's register seen from that year, "
@@ -58,9 +60,15 @@ def forecast(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Monte Carlo forecast to the target year: P10/P50/P90, odds of each target, drivers."""
-    outcome = forecasts.run_forecast(open_context(db), target_year=target_year, as_of=as_of,
-                                     trials=trials, seed=seed, rho=rho,
-                                     known_then=not register)  # fmt: skip
+    outcome = forecasts.run_forecast(
+        open_context(db),
+        target_year=target_year,
+        as_of=as_of,
+        trials=trials,
+        seed=seed,
+        rho=rho,
+        known_then=not register,
+    )
     print_forecast(ForecastOut.of(outcome), fmt)
 
 

@@ -63,8 +63,13 @@ SHORT = ("id", "name", "function", "stage", "status", "run_rate", "currency", "t
 def with_status(data: dict[str, object], s: InitiativeStatusOut) -> dict[str, object]:
     """The row with its status today (the register's and the alerts' rule), EUR."""
     why = f": {'; '.join(s.reasons)}" if s.reasons else ""
-    return {**data, "today": s.status + why, "realized_to_date_eur": s.realized_to_date,
-            "plan_to_date_eur": s.planned_to_date, "through": s.through}  # fmt: skip
+    return {
+        **data,
+        "today": s.status + why,
+        "realized_to_date_eur": s.realized_to_date,
+        "plan_to_date_eur": s.planned_to_date,
+        "through": s.through,
+    }
 
 
 def initiatives(

@@ -149,9 +149,11 @@ def _reconciliation(report: SynergyReport) -> Table | None:
 
 def _reconciled_cells(r: Reconciled) -> dict[str, str]:
     return {
-        "measured": millions(r.measured), "declared, measured": millions(r.declared_confirmed),
-        "difference": _signed(r.difference), "declared only": millions(r.declared_only),
-    }  # fmt: skip
+        "measured": millions(r.measured),
+        "declared, measured": millions(r.declared_confirmed),
+        "difference": _signed(r.difference),
+        "declared only": millions(r.declared_only),
+    }
 
 
 def _signed(money: Money) -> str:

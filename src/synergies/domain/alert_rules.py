@@ -78,8 +78,9 @@ def _beside(s: RampStanding) -> str:
     """The function's unattributed savings, said beside the initiative, never added to it."""
     if not s.not_attributed:
         return ""
-    return (f" ({s.function} also booked {s.not_attributed:,.0f} EUR to no initiative: "
-            "not attributed)")  # fmt: skip
+    return (
+        f" ({s.function} also booked {s.not_attributed:,.0f} EUR to no initiative: not attributed)"
+    )
 
 
 # --- leakage ---------------------------------------------------------------------------

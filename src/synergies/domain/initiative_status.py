@@ -128,22 +128,41 @@ def gate_due(i: Initiative, on: date) -> GateDue | None:
 
 
 def status_of(
-    i: Initiative, on: date, through: Month | None, plan_run_rate: Decimal | None,
-    planned_to_date: Decimal, realized: Realized, limits: Thresholds,
-) -> InitiativeStatus:  # fmt: skip
+    i: Initiative,
+    on: date,
+    through: Month | None,
+    plan_run_rate: Decimal | None,
+    planned_to_date: Decimal,
+    realized: Realized,
+    limits: Thresholds,
+) -> InitiativeStatus:
     """The initiative's status on `on` from facts in EUR (see the module's rule)."""
     behind = behind_by(planned_to_date, realized.to_date) if has_approved_ramp(i) else None
     gate = gate_due(i, on)
     return InitiativeStatus(
-        i.id, i.function, i.stage, i.side_status, on, through, plan_run_rate, planned_to_date,
-        realized, behind, gate, _reasons(i, behind, gate, through, limits), is_closed(i),
-    )  # fmt: skip
+        i.id,
+        i.function,
+        i.stage,
+        i.side_status,
+        on,
+        through,
+        plan_run_rate,
+        planned_to_date,
+        realized,
+        behind,
+        gate,
+        _reasons(i, behind, gate, through, limits),
+        is_closed(i),
+    )
 
 
 def _reasons(
-    i: Initiative, behind: Decimal | None, gate: GateDue | None, through: Month | None,
+    i: Initiative,
+    behind: Decimal | None,
+    gate: GateDue | None,
+    through: Month | None,
     limits: Thresholds,
-) -> tuple[str, ...]:  # fmt: skip
+) -> tuple[str, ...]:
     if i.side_status is SideStatus.cancelled:
         return ()
     found = [f"side status {i.side_status.value}"] if i.side_status in FLAGGED_SIDE else []

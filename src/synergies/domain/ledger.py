@@ -107,14 +107,16 @@ def check_period(period: Month, *, now: Month, founded: date | None) -> None:
     if period > now:
         raise InvalidInput(
             f"{period} is after the current month {now}: it is not realized yet",
-            field="period", fix=f"date it {now} or earlier; {PLANNED_FIX}",
-        )  # fmt: skip
+            field="period",
+            fix=f"date it {now} or earlier; {PLANNED_FIX}",
+        )
     if founded is not None and period < Month.of(founded):
         raise InvalidInput(
             f"{period} is before the alliance began ({founded.isoformat()})",
-            field="period", fix=f"date it {Month.of(founded)} or later, or correct the "
+            field="period",
+            fix=f"date it {Month.of(founded)} or later, or correct the "
             "alliance's founding date if it is wrong",
-        )  # fmt: skip
+        )
 
 
 def check_founded(earliest: Month, founded: date) -> None:
@@ -122,8 +124,9 @@ def check_founded(earliest: Month, founded: date) -> None:
     if earliest < Month.of(founded):
         raise InvalidInput(
             f"the ledger holds an entry dated {earliest}, before {founded.isoformat()}",
-            field="founded", fix=f"give a date in {earliest} or earlier",
-        )  # fmt: skip
+            field="founded",
+            fix=f"give a date in {earliest} or earlier",
+        )
 
 
 def reversal_of(

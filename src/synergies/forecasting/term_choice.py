@@ -86,10 +86,12 @@ def choose_terms(
     expected = {a: float(t[:, 0].mean()) for a, t in known.items()}
     fitted = {c.as_of: fitted_terms(c.as_of, expected, c.known, facts) for c in cases}
     scored = {
-        combo: {c.as_of: _points(c, known[c.as_of], fitted[c.as_of].only(combo), truth, run)
-                for c in cases}
+        combo: {
+            c.as_of: _points(c, known[c.as_of], fitted[c.as_of].only(combo), truth, run)
+            for c in cases
+        }
         for combo in COMBINATIONS
-    }  # fmt: skip
+    }
     used = {c.as_of: _best(scored, exclude=c.as_of) for c in cases}
     points = tuple(p for c in cases for p in scored[used[c.as_of]][c.as_of])
     crps = {combo: _crps(by_year) for combo, by_year in scored.items()}

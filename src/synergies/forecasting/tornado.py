@@ -64,8 +64,11 @@ def tornado(portfolio: Portfolio, sim: Simulation, added: WithTerms | None = Non
         total = added.totals[:, -1]
         scale = _cov(sim.totals[:, -1], total) / variance if variance > 0 else 0.0
         covariance, baseline_cov = covariance * scale, baseline_cov * scale
-        terms = [(name, _cov(part[:, -1], total))
-                 for name, part in ((GROWTH, added.growth), (INTAKE, added.intake)) if part.any()]  # fmt: skip
+        terms = [
+            (name, _cov(part[:, -1], total))
+            for name, part in ((GROWTH, added.growth), (INTAKE, added.intake))
+            if part.any()
+        ]
         variance = _cov(total, total)
     std = float(np.sqrt(max(variance, 0.0)))
 

@@ -226,9 +226,12 @@ def ranges_of(found: list[dict[str, Any]]) -> dict[tuple[str, Month], LineRange]
 
 
 def _sums(
-    joined: ir.Table, calendar: ir.Table, currencies: list[str], width: ex.Width,
+    joined: ir.Table,
+    calendar: ir.Table,
+    currencies: list[str],
+    width: ex.Width,
     line_ranges: bool = False,
-) -> tuple[ir.Table, list[dict[str, Any]]]:  # fmt: skip
+) -> tuple[ir.Table, list[dict[str, Any]]]:
     """The cell sums, multiplied in 64 bits unless a line's amount overflows them."""
     sums = ex.cell_sums(
         ex.segment_sums(joined, currencies, width, line_ranges=line_ranges), calendar

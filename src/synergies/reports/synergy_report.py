@@ -192,9 +192,16 @@ class Tally:
     ) -> Tally:
         convert, key = _converter(fx, currency), KEYS[breakdown]
         sign = Decimal(-1) if superseded else Decimal(1)
-        t = Tally(dict(self.realized), dict(self.illustrative), dict(self.one_off),
-                  dict(self.by_key), self.currencies, dict(self.measured), dict(self.confirmed),
-                  dict(self.by_value))  # fmt: skip
+        t = Tally(
+            dict(self.realized),
+            dict(self.illustrative),
+            dict(self.one_off),
+            dict(self.by_key),
+            self.currencies,
+            dict(self.measured),
+            dict(self.confirmed),
+            dict(self.by_value),
+        )
         for entry in entries:
             bucket, amount = calendar.year_of(entry.period), convert(entry)
             kind = value_class(entry.category)
@@ -218,8 +225,9 @@ class Tally:
         """Declared against measured in `year` (for one breakdown key, or all)."""
 
         def total(of: dict[tuple[int, str], Decimal]) -> Decimal:
-            return sum((v for (y, k), v in of.items() if y == year and key in (None, k)),
-                       Decimal(0))  # fmt: skip
+            return sum(
+                (v for (y, k), v in of.items() if y == year and key in (None, k)), Decimal(0)
+            )
 
         realized = self.realized.get(year, Decimal(0)) if key is None else total(self.by_key)
         measured = total(self.measured)
@@ -349,10 +357,11 @@ def _breakdown(tally: Tally, year: int | None, currency: str) -> list[BreakdownL
     whole = sum(sums.values()) or Decimal(1)
     ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by key: stable
     return [
-        BreakdownLine(k, Money(v, currency).rounded(), v / whole,
-                      tally.reconciled(year or 0, currency, k))
+        BreakdownLine(
+            k, Money(v, currency).rounded(), v / whole, tally.reconciled(year or 0, currency, k)
+        )
         for k, v in ordered
-    ]  # fmt: skip
+    ]
 
 
 def _rates_note(tally: Tally, fx: FxTable, currency: str, calendar: FiscalCalendar) -> str:

@@ -195,11 +195,15 @@ class VerdictOut(BaseModel):
     @classmethod
     def of(cls, v: Verdict) -> VerdictOut:
         return cls(
-            text=v.text, sentences=list(v.sentences), held=v.held, years=v.years,
-            held_all=v.held_all, points_all=v.points_all,
+            text=v.text,
+            sentences=list(v.sentences),
+            held=v.held,
+            years=v.years,
+            held_all=v.held_all,
+            points_all=v.points_all,
             bias=euros(v.bias) if v.bias is not None else None,
             skills={name: share(value) for name, value in v.skills},
-        )  # fmt: skip
+        )
 
 
 class BacktestOut(BaseModel):

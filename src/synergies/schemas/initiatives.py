@@ -256,15 +256,20 @@ class InitiativeStatusOut(BaseModel):
     @classmethod
     def of(cls, s: InitiativeStatus, not_attributed: Decimal) -> InitiativeStatusOut:
         return cls(
-            initiative=s.initiative_id, on=s.on, status=s.label, at_risk=s.at_risk,
-            reasons=list(s.reasons), closed=s.closed,
-            through=str(s.through) if s.through else None, plan_run_rate=s.plan_run_rate,
+            initiative=s.initiative_id,
+            on=s.on,
+            status=s.label,
+            at_risk=s.at_risk,
+            reasons=list(s.reasons),
+            closed=s.closed,
+            through=str(s.through) if s.through else None,
+            plan_run_rate=s.plan_run_rate,
             planned_to_date=s.planned_to_date.quantize(CENT),
             realized_to_date=s.realized.to_date.quantize(CENT),
             realized_run_rate=s.realized.run_rate.quantize(CENT),
             behind_ramp_percent=None if s.behind_ramp is None else s.behind_ramp.quantize(TENTH),
             not_attributed_in_function=not_attributed.quantize(CENT),
-        )  # fmt: skip
+        )
 
 
 CENT, TENTH = Decimal("0.01"), Decimal("0.1")

@@ -105,10 +105,16 @@ class SplitIn(Body):
     def to_domain(self, *, author: str, at: datetime) -> LedgerEntry:
         """The alliance's amount `author` types in at `at`, before its split."""
         return LedgerEntry(
-            partner=ALLIANCE, period=Month.parse(self.period), amount=self.amount.to_domain(),
-            category=self.category, source=EntrySource.entered, author=author, recorded_at=at,
-            initiative_id=self.initiative_id, reason=self.reason,
-        )  # fmt: skip
+            partner=ALLIANCE,
+            period=Month.parse(self.period),
+            amount=self.amount.to_domain(),
+            category=self.category,
+            source=EntrySource.entered,
+            author=author,
+            recorded_at=at,
+            initiative_id=self.initiative_id,
+            reason=self.reason,
+        )
 
 
 class EntryOut(BaseModel):
@@ -163,9 +169,11 @@ class SplitOut(BaseModel):
     @classmethod
     def of(cls, split: Split) -> SplitOut:
         return cls(
-            amount=MoneyOut.of(split.amount), initiative_id=split.initiative_id,
-            rule=split.rule, entries=[EntryOut.of(e) for e in split.entries],
-        )  # fmt: skip
+            amount=MoneyOut.of(split.amount),
+            initiative_id=split.initiative_id,
+            rule=split.rule,
+            entries=[EntryOut.of(e) for e in split.entries],
+        )
 
 
 class ReversalIn(Body):

@@ -39,8 +39,12 @@ class ReconciledOut(BaseModel):
     @classmethod
     def of(cls, r: Reconciled) -> ReconciledOut:
         m = MoneyOut.of
-        return cls(measured=m(r.measured), declared_confirmed=m(r.declared_confirmed),
-                   declared_only=m(r.declared_only), difference=m(r.difference))  # fmt: skip
+        return cls(
+            measured=m(r.measured),
+            declared_confirmed=m(r.declared_confirmed),
+            declared_only=m(r.declared_only),
+            difference=m(r.difference),
+        )
 
 
 class ByValueOut(BaseModel):
@@ -72,11 +76,15 @@ class YearOut(BaseModel):
     def of(cls, y: YearLine) -> YearOut:
         m = MoneyOut.of
         return cls(
-            year=y.year, label=y.label, realized=m(y.realized), one_off_costs=m(y.one_off_costs),
+            year=y.year,
+            label=y.label,
+            realized=m(y.realized),
+            one_off_costs=m(y.one_off_costs),
             target=m(y.target) if y.target else None,
             illustrative_share=percent(y.illustrative_share),
-            reconciled=ReconciledOut.of(y.reconciled), by_value=ByValueOut.of(y.by_value),
-        )  # fmt: skip
+            reconciled=ReconciledOut.of(y.reconciled),
+            by_value=ByValueOut.of(y.by_value),
+        )
 
 
 class PositionOut(BaseModel):
@@ -157,6 +165,8 @@ class ReportOut(BaseModel):
 
 def _reconciled_row(r: ReconciledOut) -> Row:
     return {
-        "measured": r.measured.amount, "declared_confirmed": r.declared_confirmed.amount,
-        "declared_only": r.declared_only.amount, "difference": r.difference.amount,
-    }  # fmt: skip
+        "measured": r.measured.amount,
+        "declared_confirmed": r.declared_confirmed.amount,
+        "declared_only": r.declared_only.amount,
+        "difference": r.difference.amount,
+    }

@@ -13,8 +13,10 @@ TERMS_RULE = "each term is on only where it wins leave-one-year-out CRPS on the 
 
 
 class GrowthOut(BaseModel):
-    mean: float = Field(description="Growth a year of realized savings beyond the known "
-                        "initiatives, shrunk toward 0.")  # fmt: skip
+    mean: float = Field(
+        description="Growth a year of realized savings beyond the known "
+        "initiatives, shrunk toward 0."
+    )
     year_sd: float = Field(description="Its spread from year to year.")
     years: int = Field(description="Past years it was fitted on.")
 
@@ -38,24 +40,34 @@ class TermsOut(BaseModel):
     def of(cls, terms: Terms) -> TermsOut:
         g, i = terms.growth, terms.intake
         return cls(
-            on=list(terms.on), off=[n for n in TERM_NAMES if n not in terms.on],
-            growth=GrowthOut(mean=round(g.mean, 4), year_sd=round(g.year_sd, 4),
-                             years=g.years) if g else None,
-            intake=IntakeOut(rate=round(i.rate, 2),
-                             median_run_rate=round(math.exp(i.log_mean - i.log_sd**2 / 2)),
-                             probability=round(i.probability, 4)) if i else None,
-        )  # fmt: skip
+            on=list(terms.on),
+            off=[n for n in TERM_NAMES if n not in terms.on],
+            growth=GrowthOut(mean=round(g.mean, 4), year_sd=round(g.year_sd, 4), years=g.years)
+            if g
+            else None,
+            intake=IntakeOut(
+                rate=round(i.rate, 2),
+                median_run_rate=round(math.exp(i.log_mean - i.log_sd**2 / 2)),
+                probability=round(i.probability, 4),
+            )
+            if i
+            else None,
+        )
 
     def line(self) -> str:
         """One line for a report: what is on, with its fit."""
         parts = []
         if self.growth is not None:
-            parts.append(f"{GROWTH} {self.growth.mean:+.1%} a year (sd {self.growth.year_sd:.1%}, "
-                         f"{self.growth.years} past years)")  # fmt: skip
+            parts.append(
+                f"{GROWTH} {self.growth.mean:+.1%} a year (sd {self.growth.year_sd:.1%}, "
+                f"{self.growth.years} past years)"
+            )
         if self.intake is not None:
-            parts.append(f"{INTAKE}: {self.intake.rate:.2g} a year of median "
-                         f"{self.intake.median_run_rate / 1e6:,.0f} m EUR, "
-                         f"{self.intake.probability:.0%} delivered")  # fmt: skip
+            parts.append(
+                f"{INTAKE}: {self.intake.rate:.2g} a year of median "
+                f"{self.intake.median_run_rate / 1e6:,.0f} m EUR, "
+                f"{self.intake.probability:.0%} delivered"
+            )
         return f"Model terms on: {'; '.join(parts) or 'none'} ({TERMS_RULE})."
 
 
@@ -84,5 +96,7 @@ class BacktestTermsOut(BaseModel):
 
     def line(self) -> str:
         years = ", ".join(f"{v.as_of} {' + '.join(v.on) or 'none'}" for v in self.by_as_of)
-        return (f"Model terms on for today's forecast: {', '.join(self.on) or 'none'} "
-                f"({TERMS_RULE}); used in each as-of year: {years}.")  # fmt: skip
+        return (
+            f"Model terms on for today's forecast: {', '.join(self.on) or 'none'} "
+            f"({TERMS_RULE}); used in each as-of year: {years}."
+        )

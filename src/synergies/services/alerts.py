@@ -185,11 +185,17 @@ def _ramp(facts: _Facts, setting: RuleSetting) -> list[Alert]:
     if board.through is None:
         return []
     standings = [
-        rules.RampStanding(s.initiative_id, s.function, s.planned_to_date, s.realized.to_date,
-                           board.through, board.not_attributed_in(s.function).to_date)
+        rules.RampStanding(
+            s.initiative_id,
+            s.function,
+            s.planned_to_date,
+            s.realized.to_date,
+            board.through,
+            board.not_attributed_in(s.function).to_date,
+        )
         for s in board.initiatives
         if s.behind_ramp is not None
-    ]  # fmt: skip
+    ]
     return rules.behind_ramp(standings, setting)
 
 

@@ -245,8 +245,10 @@ def seal(conn: Connection) -> None:
     recorded = sealed.TRAIL in touched
     if not recorded:
         if wrote:
-            raise RuntimeError(f"{', '.join(wrote)} written without an audit record: "
-                               "every change to a sealed table is recorded (ctx.audit)")  # fmt: skip
+            raise RuntimeError(
+                f"{', '.join(wrote)} written without an audit record: "
+                "every change to a sealed table is recorded (ctx.audit)"
+            )
         return
     head = audit_rows.head(conn)
     if head is None:

@@ -279,18 +279,27 @@ def check_tables(
 def _table_differences(name: str, seq: int, seal: TableSeal, now: TableSeal) -> list[AuditProblem]:
     then_rows, now_rows = seal.row_digests, now.row_digests
     if then_rows is None or now_rows is None:
-        return [AuditProblem(seq, f"differs from its seal in record {seq} ({seal.rows} rows "
-                             f"sealed, {now.rows} now): edited behind the software's back",
-                             name)]  # fmt: skip
+        return [
+            AuditProblem(
+                seq,
+                f"differs from its seal in record {seq} ({seal.rows} rows "
+                f"sealed, {now.rows} now): edited behind the software's back",
+                name,
+            )
+        ]
     problems = []
     for key in sorted(then_rows.keys() | now_rows.keys()):
         was, is_ = then_rows.get(key), now_rows.get(key)
         if was == is_:
             continue
-        problem = (f"was sealed by record {seq} but is gone (deleted)" if is_ is None
-                   else f"has no audit record: written behind the software's back (not in "
-                        f"the seal of record {seq})" if was is None
-                   else f"differs from its seal in record {seq} (edited)")  # fmt: skip
+        problem = (
+            f"was sealed by record {seq} but is gone (deleted)"
+            if is_ is None
+            else f"has no audit record: written behind the software's back (not in "
+            f"the seal of record {seq})"
+            if was is None
+            else f"differs from its seal in record {seq} (edited)"
+        )
         problems.append(AuditProblem(seq, problem, f"{name}/{key}"))
     return problems or [AuditProblem(seq, f"differs from its seal in record {seq}", name)]
 

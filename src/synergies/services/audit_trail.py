@@ -96,8 +96,13 @@ def verification(ctx: Context, against: str | None = None) -> Verification:
             rows, audit_rows.ledger_entries(conn), keyed_from=keyed_from
         )
         problems += ledger.problems + _current_records(conn, rows)
-        tables = audit_checks.check_tables(rows, lambda name, with_rows: sealed.digest(
-            conn, sealed.BY_NAME[name], rows_always=with_rows), problems)  # fmt: skip
+        tables = audit_checks.check_tables(
+            rows,
+            lambda name, with_rows: sealed.digest(
+                conn, sealed.BY_NAME[name], rows_always=with_rows
+            ),
+            problems,
+        )
         problems += tables.problems
     if checkpoint is not None:
         problems += _against(checkpoint, rows, keyring)

@@ -240,8 +240,9 @@ def run_backtest(
         facts = forecast_terms.term_history(history, span, found)
         terms = choose_terms(found, history.truth, run, chosen, facts)
         own = initiative_points(found, history.own_truth, list(history.truth), run, chosen)
-        return BacktestOutcome(span, run, chosen, tuple(found), terms.points, in_force,
-                               tuple(own), terms)  # fmt: skip
+        return BacktestOutcome(
+            span, run, chosen, tuple(found), terms.points, in_force, tuple(own), terms
+        )
 
     if ctx.in_transaction:
         return compute()
@@ -296,8 +297,9 @@ def apply_fit(ctx: Context, outcome: CalibrationOutcome, note: str = "") -> Sett
             f"leaves a bias of {found.bias:+,.0f} EUR against a mean CRPS of {found.crps:,.0f} "
             "EUR: more than half its error is location, which no spread cures, so it is not "
             "applied",
-            field="apply", fix="look into the bias first; keep the defaults meanwhile",
-        )  # fmt: skip
+            field="apply",
+            fix="look into the bias first; keep the defaults meanwhile",
+        )
     if found.at_edge:
         raise Conflict(
             f"the fitted spread x{found.fitted.spread:g} is at the edge of the grid tried: the "

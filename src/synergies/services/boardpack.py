@@ -171,9 +171,10 @@ def _reconciled(ctx: Context, year: int) -> tuple[BreakdownOut, ...]:
     """The year's initiatives a measurement stands for, at least in part."""
     by_initiative = _breakdown(ctx, year, Breakdown.initiative).breakdown
     return tuple(
-        b for b in by_initiative
+        b
+        for b in by_initiative
         if b.reconciled.measured.amount or b.reconciled.declared_confirmed.amount
-    )  # fmt: skip
+    )
 
 
 def _breakdown(ctx: Context, year: int, by: Breakdown) -> ReportOut:
@@ -251,8 +252,9 @@ def status_day(ctx: Context, year: int) -> date:
 def _at_risk(ctx: Context, everyone: list[Initiative], on: date) -> tuple[pack.AtRisk, ...]:
     board = initiative_status.statuses(ctx, on)
     known = {i.id: i for i in everyone}
-    return tuple(_flagged(ctx, known[s.initiative_id], s) for s in board.at_risk
-                 if s.initiative_id in known)  # fmt: skip
+    return tuple(
+        _flagged(ctx, known[s.initiative_id], s) for s in board.at_risk if s.initiative_id in known
+    )
 
 
 def _flagged(ctx: Context, i: Initiative, s: InitiativeStatus) -> pack.AtRisk:

@@ -25,16 +25,22 @@ def to_eur(fx: FxTable, money: Money, month: Month) -> Decimal:
 def as_engine_input(i: Initiative, figures: PlanFigures, fx: FxTable) -> ForecastInitiative:
     """An initiative as the engine sees it, with its whole plan (for payback)."""
     return ForecastInitiative(
-        id=i.id, function=i.function, stage=i.stage.value, side_status=ENGINE_STATUS[i.side_status],
-        run_rate=to_eur(fx, figures.run_rate, figures.start), start=figures.start,
+        id=i.id,
+        function=i.function,
+        stage=i.stage.value,
+        side_status=ENGINE_STATUS[i.side_status],
+        run_rate=to_eur(fx, figures.run_rate, figures.start),
+        start=figures.start,
         ramp_months=figures.ramp_months,
         one_off_cost=to_eur(fx, figures.one_off_costs, figures.start),
         probability=float(i.probability) if i.probability is not None else None,
         illustrative=i.illustrative,
-    )  # fmt: skip
+    )
 
 
 ENGINE_STATUS: dict[SideStatus | None, EngineStatus | None] = {
-    None: None, SideStatus.at_risk: "at_risk", SideStatus.on_hold: "on_hold",
+    None: None,
+    SideStatus.at_risk: "at_risk",
+    SideStatus.on_hold: "on_hold",
     SideStatus.cancelled: "cancelled",
-}  # fmt: skip
+}

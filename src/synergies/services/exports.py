@@ -249,15 +249,25 @@ def _summary(ctx: Context, year: int | None) -> Summary:
         for y in report.years
     ]  # fmt: skip
     by_function = [(b.key, b.realized.amount) for b in report.breakdown]
-    by_initiative = reports.synergy_report(
-        ctx, year=report.breakdown_year, by=Breakdown.initiative
-    ).breakdown if report.breakdown_year is not None else []  # fmt: skip
+    by_initiative = (
+        reports.synergy_report(ctx, year=report.breakdown_year, by=Breakdown.initiative).breakdown
+        if report.breakdown_year is not None
+        else []
+    )
     measured = [
-        (b.key, _reconciled(b.reconciled)) for b in by_initiative
+        (b.key, _reconciled(b.reconciled))
+        for b in by_initiative
         if b.reconciled.measured.amount or b.reconciled.declared_confirmed.amount
-    ]  # fmt: skip
-    return Summary(report.currency, report.calendar, years, report.breakdown_year, by_function,
-                   report.rates_note, measured)  # fmt: skip
+    ]
+    return Summary(
+        report.currency,
+        report.calendar,
+        years,
+        report.breakdown_year,
+        by_function,
+        report.rates_note,
+        measured,
+    )
 
 
 def _reconciled(r: Reconciled) -> Reconciliation:

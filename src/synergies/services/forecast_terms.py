@@ -43,8 +43,9 @@ def live_terms(
     found = backtest.cases(history, span)
     truth = {y: v for y, v in history.truth.items() if y <= year}
     run = Run(horizons=span.horizons, trials=CHOICE_TRIALS, seed=seed, rho=rho)
-    choice = choose_terms(found, truth, run, in_force.uncertainty,
-                          term_history(history, span, found))  # fmt: skip
+    choice = choose_terms(
+        found, truth, run, in_force.uncertainty, term_history(history, span, found)
+    )
     fitted = choice.fitted.get(year)
     return (fitted.only(choice.chosen) if fitted else Terms()), choice
 
@@ -82,8 +83,9 @@ def _known(
 ) -> Initiative | None:
     if item.agreement in history.excluded_agreements:
         return None
-    state = initiative_as_of(item, history.events.get(item.id, []), realizing, knowledge,
-                             history.plans.get(item.id, ()))  # fmt: skip
+    state = initiative_as_of(
+        item, history.events.get(item.id, []), realizing, knowledge, history.plans.get(item.id, ())
+    )
     return state if state is not None and state.forecast is not None else None
 
 

@@ -181,8 +181,13 @@ def forecast_inputs(
         return ForecastInputs(
             in_force.uncertainty.portfolio(portfolio),
             in_force.uncertainty.settings(base, probabilities(calibrated)),
-            calibrated, (), since, in_force, "known then", notes,
-        )  # fmt: skip
+            calibrated,
+            (),
+            since,
+            in_force,
+            "known then",
+            notes,
+        )
     fx = structure.fx_table(ctx)
     excluded_agreements = {a.code for a in structure.agreements(ctx).values()
                            if a.excluded_from_synergies}  # fmt: skip
@@ -293,9 +298,14 @@ def run_forecast(
         from synergies.services.forecast_terms import live_terms
 
         inputs = forecast_inputs(
-            ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho,
+            ctx,
+            target_year=target_year,
+            as_of=as_of,
+            trials=trials,
+            seed=seed,
+            rho=rho,
             known_then=known_then,
-        )  # fmt: skip
+        )
         year = inputs.portfolio.baseline.year
         terms, _ = live_terms(ctx, year, seed, rho, inputs.uncertainty)
         return ForecastOutcome(inputs, forecast(inputs.portfolio, inputs.settings, terms))

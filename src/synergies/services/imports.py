@@ -612,9 +612,14 @@ def _reverse(run: _Run, sheet: Sheet, row: Row, entry_id: int) -> bool:
 
 
 def _parts(
-    run: _Run, sheet: Sheet, row: Row, ref: str, entry: LedgerEntry,
-    stored: dict[str, Initiative], seen: set[str],
-) -> list[tuple[str, LedgerEntry]]:  # fmt: skip
+    run: _Run,
+    sheet: Sheet,
+    row: Row,
+    ref: str,
+    entry: LedgerEntry,
+    stored: dict[str, Initiative],
+    seen: set[str],
+) -> list[tuple[str, LedgerEntry]]:
     """The row's entries by ref: the row itself, or, for an amount for the whole alliance,
     one per partner as its initiative's rule splits it (`REF/PARTNER`). Each ref is `seen`."""
     if not _shared(run, sheet, row, entry, stored):
@@ -625,22 +630,37 @@ def _parts(
         parts = [(ref, entry)]
     for part_ref, _ in parts:
         if part_ref in seen:
-            run.problem(sheet, row, "Ref", part_ref, f"ref {part_ref!r} names two entries",
-                        "give the row another ref")  # fmt: skip
+            run.problem(
+                sheet,
+                row,
+                "Ref",
+                part_ref,
+                f"ref {part_ref!r} names two entries",
+                "give the row another ref",
+            )
             return []
     seen.update(part_ref for part_ref, _ in parts)
     return parts
 
 
 def _split(
-    run: _Run, sheet: Sheet, row: Row, ref: str, entry: LedgerEntry,
+    run: _Run,
+    sheet: Sheet,
+    row: Row,
+    ref: str,
+    entry: LedgerEntry,
     stored: dict[str, Initiative],
-) -> list[tuple[str, LedgerEntry]]:  # fmt: skip
+) -> list[tuple[str, LedgerEntry]]:
     initiative = stored.get(entry.initiative_id or "")
     if initiative is None:
-        run.problem(sheet, row, "Initiative", None,
-                    "an amount for the alliance is split by its initiative's allocation rule",
-                    "name the initiative in the Initiative column")  # fmt: skip
+        run.problem(
+            sheet,
+            row,
+            "Initiative",
+            None,
+            "an amount for the alliance is split by its initiative's allocation rule",
+            "name the initiative in the Initiative column",
+        )
         return []
     try:
         split = split_entry(entry, initiative.allocation)
@@ -651,9 +671,12 @@ def _split(
 
 
 def _parts_gone(
-    ref: str, entry: LedgerEntry, parts: list[tuple[str, LedgerEntry]],
-    stored: dict[str, Initiative], live: dict[str, tuple[int, str]],
-) -> list[str]:  # fmt: skip
+    ref: str,
+    entry: LedgerEntry,
+    parts: list[tuple[str, LedgerEntry]],
+    stored: dict[str, Initiative],
+    live: dict[str, tuple[int, str]],
+) -> list[str]:
     """Refs of a split row's parts that a changed amount no longer makes (a part of zero)."""
     initiative = stored.get(entry.initiative_id or "")
     if entry.partner != ALLIANCE or initiative is None or not parts:
@@ -686,8 +709,19 @@ def _shared(
     return False
 
 
-_LEDGER_FIELDS = ("partner", "period", "amount", "currency", "category", "initiative",
-                  "function", "reason", "illustrative", "source", "lineage")  # fmt: skip
+_LEDGER_FIELDS = (
+    "partner",
+    "period",
+    "amount",
+    "currency",
+    "category",
+    "initiative",
+    "function",
+    "reason",
+    "illustrative",
+    "source",
+    "lineage",
+)
 
 
 def _entry_of(run: _Run, sheet: Sheet, row: Row, functions: dict[str, str]) -> LedgerEntry:

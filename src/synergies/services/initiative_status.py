@@ -86,21 +86,28 @@ def statuses(ctx: Context, on: date | None = None) -> StatusBoard:
     day = on or ctx.clock().date()
     with ctx.reading() as conn:
         return board(
-            conn, day, initiative_rows.load_initiatives(conn), alliance_rows.load_fx(conn),
+            conn,
+            day,
+            initiative_rows.load_initiatives(conn),
+            alliance_rows.load_fx(conn),
             alert_rows.load_settings(conn),
-        )  # fmt: skip
+        )
 
 
 def board(
-    conn: Connection, on: date, initiatives: Iterable[Initiative], fx: FxTable,
+    conn: Connection,
+    on: date,
+    initiatives: Iterable[Initiative],
+    fx: FxTable,
     settings: Mapping[Rule, RuleSetting],
-) -> StatusBoard:  # fmt: skip
+) -> StatusBoard:
     """The statuses within a read the caller holds (the alerts evaluate their rules in one)."""
     latest = alert_rows.last_period(conn)
     through = ledger_through(on, Month.parse(latest) if latest else None)
     by_initiative, by_function = realized(conn, fx, through) if through else ({}, {})
-    limits = Thresholds(_threshold(settings, Rule.behind_ramp),
-                        _threshold(settings, Rule.gate_overdue))  # fmt: skip
+    limits = Thresholds(
+        _threshold(settings, Rule.behind_ramp), _threshold(settings, Rule.gate_overdue)
+    )
     found = tuple(
         status_of(i, on, through, *_plan(i, fx, through), by_initiative.get(i.id, NOTHING), limits)
         for i in initiatives

@@ -210,8 +210,9 @@ def post_result(
         if months is None and previous is not None and _unchanged(previous, shown, live, wanted):
             return PostOutcome(previous.id, 0, 0, True, result, previous.source, held_out)
         run_id = _insert_run(conn, ctx, shown, digest, result, key, period)
-        added, reversed_ = _apply(ctx, conn, live, _prefix(key), run_id, wanted,
-                                  result.reporting_currency, held)  # fmt: skip
+        added, reversed_ = _apply(
+            ctx, conn, live, _prefix(key), run_id, wanted, result.reporting_currency, held
+        )
         measurement_rows.set_counts(conn, run_id, added, reversed_)
         _insert_details(conn, run_id, result, set(held))
         ctx.audit(conn, "measurement.post", f"measurement/{run_id}", after={
@@ -236,10 +237,17 @@ def _without(
         return sum(there, Decimal(0))
 
     out = tuple(
-        Held(partner, month, holder.run_id, holder.source, ranges[partner, month].lines,
-             holder.same_lines, amount(partner, month))
+        Held(
+            partner,
+            month,
+            holder.run_id,
+            holder.source,
+            ranges[partner, month].lines,
+            holder.same_lines,
+            amount(partner, month),
+        )
         for (partner, month), holder in sorted(held.items())
-    )  # fmt: skip
+    )
     return kept, out
 
 
@@ -263,7 +271,7 @@ def _check_months(periods: ledger.Periods, result: MeasurementResult) -> None:
         field="purchase_lines.posting_date",
         fix=f"measure a period inside {first or 'the alliance'} to {periods.now} (date from/to), "
         f"or correct the lines' dates; {PLANNED_FIX}",
-    )  # fmt: skip
+    )
 
 
 def _authorize(ctx: Context, result: MeasurementResult) -> None:

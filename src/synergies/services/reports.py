@@ -78,8 +78,9 @@ def _full(ctx: Context, by: Breakdown, code: str, calendar: FiscalCalendar, vers
     with ctx.reading() as conn:
         top = ledger_rows.newest_id(conn)
         entries = ledger_rows.sum_entries(conn, by.value, upto_id=top)
-        tally = _counted(conn, Tally().plus(entries, fx, code, calendar, by), fx, code,
-                         calendar, by, top)  # fmt: skip
+        tally = _counted(
+            conn, Tally().plus(entries, fx, code, calendar, by), fx, code, calendar, by, top
+        )
     return _Kept(version, top, tally, fx, targets)
 
 
@@ -94,9 +95,14 @@ class _Counted:
 
 
 def _counted(
-    conn: Connection, every: Tally, fx: FxTable, code: str, calendar: FiscalCalendar,
-    by: Breakdown, top: int,
-) -> _Counted:  # fmt: skip
+    conn: Connection,
+    every: Tally,
+    fx: FxTable,
+    code: str,
+    calendar: FiscalCalendar,
+    by: Breakdown,
+    top: int,
+) -> _Counted:
     """Declared entries a measurement stands for, taken out (domain/counting.py)."""
     cells = ledger_rows.measured_cells(conn, upto_id=top)
     taken = ledger_rows.sum_superseded(conn, by.value, cells, upto_id=top)
@@ -129,9 +135,14 @@ def _kept(
 
 
 def _finish(
-    kept: _Kept, year: int | None, by: Breakdown, code: str, calendar: FiscalCalendar, name: str,
+    kept: _Kept,
+    year: int | None,
+    by: Breakdown,
+    code: str,
+    calendar: FiscalCalendar,
+    name: str,
     now: int,
-) -> SynergyReport:  # fmt: skip
+) -> SynergyReport:
     year = year if year is not None else _default_year(kept.tally.counted, now)
     try:
         return finish_report(

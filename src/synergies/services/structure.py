@@ -62,8 +62,11 @@ def set_founded(ctx: Context, day: date | None) -> None:
     ctx.allow(Action.manage_structure)
     with ctx.transaction() as conn:
         if rows.alliance_name(conn) is None:
-            raise NotFound("the store has no alliance yet", field="alliance",
-                           fix="load or name the alliance first")  # fmt: skip
+            raise NotFound(
+                "the store has no alliance yet",
+                field="alliance",
+                fix="load or name the alliance first",
+            )
         if day is not None and (early := ledger_rows.earliest_period(conn)) is not None:
             with _against_the_store():
                 check_founded(early, day)

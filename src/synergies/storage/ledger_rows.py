@@ -299,11 +299,13 @@ def measured_cells(conn: Connection, upto_id: int | None = None) -> set[Cell]:
     query = (
         select(L.c.initiative_id, L.c.partner, L.c.period, L.c.category)
         .where(
-            L.c.source == EntrySource.measured.value, L.c.initiative_id.is_not(None),
-            L.c.reverses.is_(None), L.c.id.not_in(undone),
+            L.c.source == EntrySource.measured.value,
+            L.c.initiative_id.is_not(None),
+            L.c.reverses.is_(None),
+            L.c.id.not_in(undone),
         )
         .distinct()
-    )  # fmt: skip
+    )
     if upto_id is not None:
         query = query.where(L.c.id <= upto_id)
     cells = set()
@@ -321,8 +323,15 @@ def sum_superseded(
     `sum_entries` sums: what a report takes back out of its totals."""
     if not cells:
         return []
-    columns = [L.c.period, L.c.currency, L.c.category, L.c.source, L.c.illustrative,
-               L.c.initiative_id, L.c.partner]  # fmt: skip
+    columns = [
+        L.c.period,
+        L.c.currency,
+        L.c.category,
+        L.c.source,
+        L.c.illustrative,
+        L.c.initiative_id,
+        L.c.partner,
+    ]
     if key in SUM_KEYS and SUM_KEYS[key] not in columns:
         columns.append(SUM_KEYS[key])
     query = select(*columns, *_sums()).where(

@@ -96,10 +96,13 @@ def _c(header: str, field: str, kind: Kind, help: str, **more: object) -> Column
 # Provenance: kept by an export and an import, read when a row's record is first stored (a
 # row whose data is unchanged keeps the stored record's provenance: nothing is re-marked).
 ILLUSTRATIVE = Column(
-    "Illustrative", "illustrative", Kind.choice,
+    "Illustrative",
+    "illustrative",
+    Kind.choice,
     "yes: an invented figure (the example alliance's), never a real one.",
-    choices=Choices.yes_no, width=11,
-)  # fmt: skip
+    choices=Choices.yes_no,
+    width=11,
+)
 
 
 PARTNERS = Sheet(

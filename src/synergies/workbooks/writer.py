@@ -177,13 +177,24 @@ def _summary(book: Any, summary: Summary) -> None:
     ws.append([_text(ws, summary.note)])
     ws.append([])
     top = 4
-    ws.append([_text(ws, h, bold=True) for h in ("Year", "Realized", "Target", "One-off costs")]
-              + [None, _text(ws, "Report's figure", bold=True), None]
-              + [_text(ws, h, bold=True) for h in RECONCILED])  # fmt: skip
+    ws.append(
+        [_text(ws, h, bold=True) for h in ("Year", "Realized", "Target", "One-off costs")]
+        + [None, _text(ws, "Report's figure", bold=True), None]
+        + [_text(ws, h, bold=True) for h in RECONCILED]
+    )
     for line in summary.years:
-        ws.append([_text(ws, line.label), _number(ws, line.realized, money),
-                   _number(ws, line.target, money), _number(ws, line.one_off_costs, money),
-                   None, None, None, *_reconciled(ws, line.reconciled, money)])  # fmt: skip
+        ws.append(
+            [
+                _text(ws, line.label),
+                _number(ws, line.realized, money),
+                _number(ws, line.target, money),
+                _number(ws, line.one_off_costs, money),
+                None,
+                None,
+                None,
+                *_reconciled(ws, line.reconciled, money),
+            ]
+        )
     last = top + len(summary.years)
     total = sum((y.realized for y in summary.years), Decimal(0))
     ws.append([_text(ws, "Total", bold=True)]
@@ -214,22 +225,35 @@ RECONCILED = ("Measured", "Declared only", "Measured - declared, same cells")
 
 
 def _reconciled(ws: Any, r: Reconciliation, money: str) -> list[Any]:
-    return [_number(ws, r.measured, money), _number(ws, r.declared_only, money),
-            _number(ws, r.difference, money)]  # fmt: skip
+    return [
+        _number(ws, r.measured, money),
+        _number(ws, r.declared_only, money),
+        _number(ws, r.difference, money),
+    ]
 
 
 def _measured(ws: Any, summary: Summary, money: str) -> None:
     """The breakdown year's initiatives a measurement stands for, at least in part."""
     ws.append([])
-    ws.append([_text(ws, f"Declared and measured by initiative, {summary.year or ''}",
-                     bold=True)] + [None] * 6 + [_text(ws, h, bold=True) for h in RECONCILED])  # fmt: skip
+    ws.append(
+        [_text(ws, f"Declared and measured by initiative, {summary.year or ''}", bold=True)]
+        + [None] * 6
+        + [_text(ws, h, bold=True) for h in RECONCILED]
+    )
     if not summary.measured:
         ws.append([_text(ws, "nothing measured that year: every figure is declared")])
     for key, r in summary.measured:
         ws.append([_text(ws, key)] + [None] * 6 + _reconciled(ws, r, money))
-    ws.append([_text(ws, "Where a measurement stands for an initiative, partner, month and "
-                         "value class, the measured figure counts and the declared one is "
-                         "kept, not added.")])  # fmt: skip
+    ws.append(
+        [
+            _text(
+                ws,
+                "Where a measurement stands for an initiative, partner, month and "
+                "value class, the measured figure counts and the declared one is "
+                "kept, not added.",
+            )
+        ]
+    )
 
 
 def _year_chart(ws: Any, summary: Summary, top: int, last: int) -> None:

@@ -36,10 +36,14 @@ YearQuery = Annotated[
 ]  # fmt: skip
 AsOfQuery = Annotated[
     int | None,
-    Query(ge=1900, le=2199, description="Forecast from the end of this realized year "
-                                        "(default: the latest), from what the store knew then "
-                                        "(2015: the view of March 2016)."),
-]  # fmt: skip
+    Query(
+        ge=1900,
+        le=2199,
+        description="Forecast from the end of this realized year "
+        "(default: the latest), from what the store knew then "
+        "(2015: the view of March 2016).",
+    ),
+]
 RegisterQuery = Annotated[
     bool,
     Query(description="With as_of: today's register seen from that year, not what the store "
@@ -66,9 +70,14 @@ def forecast(
 ) -> ForecastOut:
     """P10/P50/P90 of each year, the odds of each target and what drives the uncertainty."""
     outcome = forecasts.run_forecast(
-        ctx, target_year=target_year, as_of=as_of, trials=trials, seed=seed, rho=rho,
+        ctx,
+        target_year=target_year,
+        as_of=as_of,
+        trials=trials,
+        seed=seed,
+        rho=rho,
         known_then=not register,
-    )  # fmt: skip
+    )
     return ForecastOut.of(outcome)
 
 
